@@ -1,0 +1,42 @@
+# Forderwerk: `make demo` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export FORDERWERK_HOME ?= $(CURDIR)/data
+HOST ?= 127.0.0.1
+PORT ?= 8501
+DAGSTER_PORT ?= 3000
+
+.PHONY: setup demo test lint format bench clean-data
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/forderwerk ingest seeds/sample/landing/erp/* seeds/sample/landing/bureau/* \
+		seeds/sample/landing/ops/* seeds/sample/landing/bank/*
+	$(BIN)/forderwerk run --as-of $$($(BIN)/python -c "import json;print(json.load(open('seeds/sample/manifest.json'))['end'])")
+	$(BIN)/forderwerk serve --host $(HOST) --port $(PORT) --dagster-port $(DAGSTER_PORT)
+
+test: setup
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	cd orchestration && ../$(BIN)/dg check defs
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean-data:
+	rm -rf "$(FORDERWERK_HOME)"

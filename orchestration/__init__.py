@@ -1,0 +1,1 @@
+"""Forderwerk orchestration: settings, pure ingestion parsers and the Dagster definitions."""

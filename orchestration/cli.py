@@ -1,0 +1,127 @@
+"""The ``forderwerk`` command line (DESIGN.md, Commands)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from orchestration.settings import load_settings
+
+console = Console(stderr=False)
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="forderwerk", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the pipeline once, headless, through Dagster")
+    run.add_argument("--as-of", type=_as_of, default=date.today(), help="as-of date (default today)")
+
+    ingest = sub.add_parser("ingest", help="copy files into landing/ and ingest them now")
+    ingest.add_argument("files", nargs="+", type=Path)
+    ingest.add_argument("--source", choices=["erp", "bank", "bureau", "ops"],
+                        help="landing folder to use (default: recognised from each file)")
+
+    gen = sub.add_parser("generate", help="synthetic company data of any size")
+    gen.add_argument("--out", type=Path, required=True, help="folder to write landing/ and truth/ into")
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--customers", type=int, default=150)
+    gen.add_argument("--invoices", type=int, default=None, help="total invoices (default: by customers)")
+    gen.add_argument("--end", type=_as_of, default=date(2026, 11, 20), help="last business day")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = {"run": cmd_run, "ingest": cmd_ingest, "generate": cmd_generate}[args.command]
+    return handler(args)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from orchestration.runner import run_job
+
+    settings = load_settings()
+    with console.status(f"Running the pipeline for {args.as_of} in {settings.home} ..."):
+        outcome = run_job(settings, "ingest_job", args.as_of)
+    return _report(outcome)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from orchestration.loading.files import stage_into_landing
+    from orchestration.loading.routing import guess_source
+    from orchestration.runner import run_job
+
+    settings = load_settings()
+    settings.ensure_workspace()
+    missing = [f for f in args.files if not f.is_file()]
+    if missing:
+        console.print(f"[red]not a file:[/red] {', '.join(map(str, missing))}")
+        return 2
+    by_source: dict[str, list[Path]] = {}
+    for file in args.files:
+        source = args.source or guess_source(file.name, file.read_bytes()[:4096])
+        if source is None:
+            console.print(f"[red]{file}: cannot tell whether it is ERP, bank, bureau or ops data;"
+                          " pass --source[/red]")
+            return 2
+        by_source.setdefault(source, []).append(file)
+    for source, files in by_source.items():
+        stage_into_landing(settings, files, source)
+    with console.status(f"Ingesting {len(args.files)} file(s) ..."):
+        outcome = run_job(settings, "ingest_job", date.today())
+    return _report(outcome)
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from orchestration.generate import generate_company
+
+    with console.status(f"Generating a company into {args.out} ..."):
+        summary = generate_company(args.out, seed=args.seed, customers=args.customers,
+                                   invoices=args.invoices, end=args.end)
+    table = Table("what", "count", title=f"Generated into {args.out}")
+    for key, value in summary.items():
+        if isinstance(value, int | str):
+            table.add_row(str(key), str(value))
+    console.print(table)
+    return 0
+
+
+def _report(outcome) -> int:
+    """Summarise what was loaded, skipped and quarantined; exit 0 unless a step failed."""
+    if outcome.files:
+        table = Table("source", "file", "status", "rows", "dupl.", "reason", title="Ingestion")
+        colour = {"loaded": "green", "skipped": "dim", "quarantined": "yellow"}
+        for f in outcome.files:
+            reason = (f.get("reason") or "").splitlines()
+            table.add_row(f["source"], f["file_name"], f"[{colour[f['status']]}]{f['status']}",
+                          str(f["rows"]), str(f["duplicate_rows"]), reason[0] if reason else "")
+        console.print(table)
+    counts = {s: sum(1 for f in outcome.files if f["status"] == s)
+              for s in ("loaded", "skipped", "quarantined")}
+    rows = sum(int(f["rows"]) for f in outcome.files)
+    console.print(f"{counts['loaded']} file(s) loaded ({rows} rows), {counts['skipped']} skipped "
+                  f"(already loaded), {counts['quarantined']} quarantined. Run {outcome.run_id}.")
+    quarantined = [f for f in outcome.files if f["status"] == "quarantined"]
+    for f in quarantined:
+        console.print(f"[yellow]quarantined[/yellow] {f['path']}: see {f['path']}.reason.txt")
+    if not outcome.success:
+        for failure in outcome.failures:
+            console.print(f"[red]failed[/red] {failure}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

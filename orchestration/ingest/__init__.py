@@ -1,0 +1,1 @@
+"""Pure parsers and validators for landing files. Nothing here imports Dagster."""

@@ -1,0 +1,212 @@
+"""Ingest the files waiting in landing/: validate, load into raw.*, archive or quarantine.
+
+Every file is handled on its own: a bad file is quarantined with its reason and stops
+nothing else. A file whose content was loaded before is a no-op. Rows, the
+``raw.ingested_files`` record and nothing else are committed in one transaction, after the
+file is safely in the archive, so a crash at any point leaves a state the next run repairs.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from orchestration.ingest.bank_model import ParsedBankFile
+from orchestration.ingest.bureau import normalise_vat_id, parse_bureau
+from orchestration.ingest.erp import ENTITIES, erp_entity, parse_erp
+from orchestration.ingest.errors import IngestError, fail
+from orchestration.ingest.ops_events import parse_ops_events
+from orchestration.loading import files, raw_tables
+from orchestration.loading.bank import BankConflict, dedupe_bank_file, parse_bank_file
+from orchestration.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one landing file."""
+
+    source: str
+    file_name: str
+    status: str  # loaded | skipped | quarantined
+    entity: str | None = None
+    rows: int = 0
+    duplicate_rows: int = 0
+    reason: str | None = None
+    path: str | None = None  # where the file is now (archive or quarantine)
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+
+    def by_status(self, status: str) -> list[FileResult]:
+        return [f for f in self.files if f.status == status]
+
+    def rows_loaded(self) -> int:
+        return sum(f.rows for f in self.files)
+
+    def as_dicts(self) -> list[dict[str, object]]:
+        return [asdict(f) for f in self.files]
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    entity: str
+    tables: dict[str, list[dict[str, object]]]  # raw table -> rows
+    encoding: str | None = None
+
+
+def ingest_source(
+    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    *,
+    run_id: str | None = None,
+    on_file: Callable[[FileResult], None] | None = None,
+) -> IngestReport:
+    """Ingest every file waiting in ``landing/<source>`` in arrival order."""
+    raw_tables.ensure_raw_schema(con)
+    report = IngestReport()
+    for path in _ordered(settings, source):
+        result = _ingest_file(settings, con, source, path, run_id)
+        report.files.append(result)
+        log.info("%s %s: %s (%s rows)", source, path.name, result.status, result.rows)
+        if on_file:
+            on_file(result)
+    return report
+
+
+def _ordered(settings: Settings, source: str) -> list[Path]:
+    """ERP customers before documents before payments, so references resolve in one run."""
+    paths = files.landing_files(settings, source)
+    if source != "erp":
+        return paths
+    rank = {entity: i for i, entity in enumerate(ENTITIES)}
+    return sorted(paths, key=lambda p: rank.get(erp_entity(p.name) or "", len(rank)))
+
+
+def _ingest_file(
+    settings: Settings, con: duckdb.DuckDBPyConnection, source: str, path: Path, run_id: str | None
+) -> FileResult:
+    data = path.read_bytes()
+    digest = files.content_hash(data)
+    if _already_loaded(con, digest):
+        path.unlink()
+        return FileResult(source, path.name, "skipped", reason="same content loaded before")
+    try:
+        parsed = _parse(con, source, path.name, data)
+        if source == "bank":
+            duplicates = dedupe_bank_file(con, parsed.tables)
+        else:
+            duplicates = 0
+    except (IngestError, BankConflict) as exc:
+        return _quarantine(settings, con, source, path, data, digest, str(exc), run_id)
+    except Exception as exc:  # a parser bug must not stop the other files either
+        log.exception("unexpected error while ingesting %s", path)
+        reason = f"internal error while reading the file: {exc!r}\n{traceback.format_exc(limit=3)}"
+        return _quarantine(settings, con, source, path, data, digest, reason, run_id)
+    archived = files.archive(settings, path, digest)
+    rows = _commit(con, source, path.name, parsed, digest, len(data), duplicates, archived, run_id)
+    path.unlink()
+    return FileResult(source, path.name, "loaded", parsed.entity, rows, duplicates,
+                      path=str(archived))
+
+
+def _already_loaded(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
+    found = con.execute(
+        "select 1 from raw.ingested_files where content_hash = ? and status = 'loaded' limit 1",
+        [digest],
+    ).fetchone()
+    return found is not None
+
+
+def _known_customers(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute("select distinct customer_id from raw.erp__customers").fetchall()}
+
+
+def _vat_index(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """VAT id -> customer id, from each customer's latest version."""
+    rows = con.execute(
+        """select customer_id, vat_id from raw.erp__customers where vat_id is not null
+           qualify row_number() over (partition by customer_id
+                                      order by _file_seq desc, _row_number desc) = 1"""
+    ).fetchall()
+    return {normalise_vat_id(vat): customer for customer, vat in rows}
+
+
+def _parse(con: duckdb.DuckDBPyConnection, source: str, name: str, data: bytes) -> _Parsed:
+    if source == "erp":
+        table = parse_erp(data, name, _known_customers(con))
+        return _Parsed(table.entity, {f"erp__{table.entity}": table.rows}, table.encoding)
+    if source == "bureau":
+        rows = parse_bureau(data, name, _known_customers(con), _vat_index(con))
+        return _Parsed("reports", {"bureau__reports": rows})
+    if source == "ops":
+        if not name.lower().startswith("events"):
+            raise fail(name, "", "", "file name fits no ops source (expected events*.csv)")
+        return _Parsed("events", {"ops__events": parse_ops_events(data, name, _known_customers(con))})
+    if source == "bank":
+        parsed: ParsedBankFile = parse_bank_file(data, name)
+        return _Parsed("transactions", {
+            "bank__transactions": [asdict(t) | {"content_key": t.content_key()}
+                                   for t in parsed.transactions],
+            "bank__statements": [asdict(s) for s in parsed.statements],
+        })
+    raise fail(name, "", "", f"unknown landing source {source!r}")
+
+
+def _next_seq(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("select coalesce(max(file_seq), 0) + 1 from raw.ingested_files").fetchone()[0]
+
+
+def _commit(
+    con: duckdb.DuckDBPyConnection, source: str, name: str, parsed: _Parsed, digest: str,
+    size: int, duplicates: int, archived: Path, run_id: str | None,
+) -> int:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con.execute("begin transaction")
+    try:
+        seq = _next_seq(con)
+        loaded = 0
+        for table, rows in parsed.tables.items():
+            lineage = {"_file_seq": seq, "_loaded_at": now, "_source_file": name, "source_file": name}
+            for number, row in enumerate(rows, start=1):
+                row.update(lineage)
+                row.setdefault("_row_number", number)
+                row.setdefault("_row_location", row.pop("_line", None))
+            inserted = raw_tables.insert(con, table, rows)
+            if table != "bank__statements":
+                loaded += inserted
+        _record(con, seq, source, parsed.entity, name, digest, size, loaded, duplicates, "loaded",
+                None, str(archived), None, parsed.encoding, run_id, now)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return loaded
+
+
+def _quarantine(
+    settings: Settings, con: duckdb.DuckDBPyConnection, source: str, path: Path, data: bytes,
+    digest: str, reason: str, run_id: str | None,
+) -> FileResult:
+    target = files.quarantine(settings, path, digest, reason)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    _record(con, _next_seq(con), source, None, path.name, digest, len(data), 0, 0, "quarantined",
+            reason, None, str(target), None, run_id, now)
+    return FileResult(source, path.name, "quarantined", reason=reason, path=str(target))
+
+
+def _record(con: duckdb.DuckDBPyConnection, *values: object) -> None:
+    names = [name for name, _ in raw_tables.INGESTED_FILES]
+    placeholders = ", ".join("?" for _ in names)
+    con.execute(f"insert into raw.ingested_files ({', '.join(names)}) values ({placeholders})",
+                list(values))

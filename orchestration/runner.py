@@ -1,0 +1,62 @@
+"""Run the Dagster jobs headless, in process, against the workspace's Dagster instance.
+
+The CLI and the tests go through here, so they execute exactly the definitions the Dagster
+UI shows, and every run appears in its history.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.settings import Settings
+
+AS_OF_TAG = "forderwerk/as_of"
+INSTANCE_TEMPLATE = Path(__file__).resolve().parent / "dagster.yaml"
+
+
+@dataclass
+class RunOutcome:
+    run_id: str
+    success: bool
+    files: list[dict[str, object]] = field(default_factory=list)  # per landing file handled
+    failures: list[str] = field(default_factory=list)  # failed steps, with their error
+
+
+def instance_for(settings: Settings) -> dg.DagsterInstance:
+    """The persistent instance under FORDERWERK_HOME/dagster, shared with `forderwerk serve`."""
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    config = settings.dagster_home / "dagster.yaml"
+    if not config.exists():
+        shutil.copyfile(INSTANCE_TEMPLATE, config)
+    return dg.DagsterInstance.from_config(str(settings.dagster_home))
+
+
+def run_job(settings: Settings, job_name: str, as_of: date, tags: dict[str, str] | None = None) -> RunOutcome:
+    """Execute one job of the definitions with the workspace pointed at ``settings.home``."""
+    from orchestration.defs.resources import WorkspaceResource
+    from orchestration.definitions import defs
+
+    settings.ensure_workspace()
+    job = defs().resolve_job_def(job_name)
+    with instance_for(settings) as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            tags={AS_OF_TAG: as_of.isoformat(), **(tags or {})},
+            resources={"workspace": WorkspaceResource(home=str(settings.home))},
+        )
+    outcome = RunOutcome(run_id=result.run_id, success=result.success)
+    for event in result.get_asset_materialization_events():
+        files = event.asset_materialization.metadata.get("files")
+        if files is not None:
+            outcome.files.extend(files.value)
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            outcome.failures.append(f"{event.step_key}: {error.message.strip() if error else ''}")
+    return outcome

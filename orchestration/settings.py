@@ -1,0 +1,104 @@
+"""Every path and environment setting Forderwerk uses, resolved in one place.
+
+Nothing else reads ``os.environ``: callers get a :class:`Settings` (usually from
+:func:`load_settings`) and ask it for absolute paths, so no behaviour depends on the
+current working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+#: The repository (or installed source tree) root: the folder holding dbt_project/ and seeds/.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+SAMPLE_DIR = SEEDS_DIR / "sample"
+
+LANDING_SOURCES = ("erp", "bank", "bureau", "ops")
+OUTBOX_KINDS = ("email", "letters", "agency", "worklists")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The workspace layout of DESIGN.md, anchored at an absolute ``home``."""
+
+    home: Path
+    dbt_project_dir: Path = DBT_PROJECT_DIR
+    sendgrid_api_key: str | None = None
+    sendgrid_host: str | None = None
+    mail_from: str | None = None
+    duckdb_threads: int | None = None
+    duckdb_memory_limit: str | None = None
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.home / "landing"
+
+    def landing(self, source: str) -> Path:
+        if source not in LANDING_SOURCES:
+            raise ValueError(f"unknown landing source {source!r}; expected one of {LANDING_SOURCES}")
+        return self.landing_dir / source
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def serving_path(self) -> Path:
+        return self.home / "serving" / "warehouse.duckdb"
+
+    @property
+    def ops_store_path(self) -> Path:
+        return self.home / "ops.sqlite"
+
+    @property
+    def users_file(self) -> Path:
+        return self.home / "users.yaml"
+
+    def outbox(self, kind: str) -> Path:
+        if kind not in OUTBOX_KINDS:
+            raise ValueError(f"unknown outbox kind {kind!r}; expected one of {OUTBOX_KINDS}")
+        return self.home / "outbox" / kind
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    def ensure_workspace(self) -> None:
+        """Create the workspace folders (idempotent)."""
+        for source in LANDING_SOURCES:
+            self.landing(source).mkdir(parents=True, exist_ok=True)
+        for kind in OUTBOX_KINDS:
+            self.outbox(kind).mkdir(parents=True, exist_ok=True)
+        for folder in (self.archive_dir, self.quarantine_dir, self.serving_path.parent,
+                       self.dagster_home):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build :class:`Settings` from the environment (DESIGN.md, Configuration)."""
+    env = os.environ if environ is None else environ
+    home = Path(env.get("FORDERWERK_HOME") or "data").expanduser().resolve()
+    dbt_dir = env.get("FORDERWERK_DBT_PROJECT_DIR")
+    threads = env.get("FORDERWERK_DUCKDB_THREADS")
+    return Settings(
+        home=home,
+        dbt_project_dir=Path(dbt_dir).resolve() if dbt_dir else DBT_PROJECT_DIR,
+        sendgrid_api_key=env.get("SENDGRID_API_KEY") or None,
+        sendgrid_host=env.get("FORDERWERK_SENDGRID_HOST") or None,
+        mail_from=env.get("FORDERWERK_MAIL_FROM") or None,
+        duckdb_threads=int(threads) if threads else None,
+        duckdb_memory_limit=env.get("FORDERWERK_DUCKDB_MEMORY_LIMIT") or None,
+    )
