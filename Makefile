@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 DAGSTER_PORT ?= 3000
 
-.PHONY: setup demo test lint format bench clean-data
+.PHONY: setup manifest demo test lint format bench clean-data
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,12 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# The dbt manifest the Dagster definitions load; prepared here, never committed.
+manifest: $(STAMP)
+	cd dbt_project && FORDERWERK_WAREHOUSE=$(FORDERWERK_HOME)/warehouse.duckdb \
+		../$(BIN)/dbt parse --quiet --profiles-dir .
+
+setup: $(STAMP) manifest
 
 demo: setup
 	$(BIN)/forderwerk ingest seeds/sample/landing/erp/* seeds/sample/landing/bureau/* \

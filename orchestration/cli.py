@@ -27,25 +27,41 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run the pipeline once, headless, through Dagster")
-    run.add_argument("--as-of", type=_as_of, default=date.today(), help="as-of date (default today)")
+    run.add_argument(
+        "--as-of", type=_as_of, default=date.today(), help="as-of date (default today)"
+    )
 
     ingest = sub.add_parser("ingest", help="copy files into landing/ and ingest them now")
     ingest.add_argument("files", nargs="+", type=Path)
-    ingest.add_argument("--source", choices=["erp", "bank", "bureau", "ops"],
-                        help="landing folder to use (default: recognised from each file)")
+    ingest.add_argument(
+        "--source",
+        choices=["erp", "bank", "bureau", "ops"],
+        help="landing folder to use (default: recognised from each file)",
+    )
+
+    serve = sub.add_parser("serve", help="the Dagster UI and the Streamlit app, until Ctrl-C")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--dagster-port", type=int, default=3000)
 
     gen = sub.add_parser("generate", help="synthetic company data of any size")
-    gen.add_argument("--out", type=Path, required=True, help="folder to write landing/ and truth/ into")
+    gen.add_argument(
+        "--out", type=Path, required=True, help="folder to write landing/ and truth/ into"
+    )
     gen.add_argument("--seed", type=int, default=42)
     gen.add_argument("--customers", type=int, default=150)
-    gen.add_argument("--invoices", type=int, default=None, help="total invoices (default: by customers)")
+    gen.add_argument(
+        "--invoices", type=int, default=None, help="total invoices (default: by customers)"
+    )
     gen.add_argument("--end", type=_as_of, default=date(2026, 11, 20), help="last business day")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"run": cmd_run, "ingest": cmd_ingest, "generate": cmd_generate}[args.command]
+    handler = {"run": cmd_run, "ingest": cmd_ingest, "generate": cmd_generate, "serve": cmd_serve}[
+        args.command
+    ]
     return handler(args)
 
 
@@ -54,7 +70,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     with console.status(f"Running the pipeline for {args.as_of} in {settings.home} ..."):
-        outcome = run_job(settings, "ingest_job", args.as_of)
+        outcome = run_job(settings, "daily_job", args.as_of)
     return _report(outcome)
 
 
@@ -73,8 +89,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for file in args.files:
         source = args.source or guess_source(file.name, file.read_bytes()[:4096])
         if source is None:
-            console.print(f"[red]{file}: cannot tell whether it is ERP, bank, bureau or ops data;"
-                          " pass --source[/red]")
+            console.print(
+                f"[red]{file}: cannot tell whether it is ERP, bank, bureau or ops data;"
+                " pass --source[/red]"
+            )
             return 2
         by_source.setdefault(source, []).append(file)
     for source, files in by_source.items():
@@ -84,12 +102,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return _report(outcome)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from orchestration.serve import serve
+
+    return serve(load_settings(), args.host, args.port, args.dagster_port)
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from orchestration.generate import generate_company
 
     with console.status(f"Generating a company into {args.out} ..."):
-        summary = generate_company(args.out, seed=args.seed, customers=args.customers,
-                                   invoices=args.invoices, end=args.end)
+        summary = generate_company(
+            args.out, seed=args.seed, customers=args.customers, invoices=args.invoices, end=args.end
+        )
     table = Table("what", "count", title=f"Generated into {args.out}")
     for key, value in summary.items():
         if isinstance(value, int | str):
@@ -104,15 +129,28 @@ def _report(outcome) -> int:
         table = Table("source", "file", "status", "rows", "dupl.", "reason", title="Ingestion")
         colour = {"loaded": "green", "skipped": "dim", "quarantined": "yellow"}
         for f in outcome.files:
-            reason = (f.get("reason") or "").splitlines()
-            table.add_row(f["source"], f["file_name"], f"[{colour[f['status']]}]{f['status']}",
-                          str(f["rows"]), str(f["duplicate_rows"]), reason[0] if reason else "")
+            reason = (f.get("reason") or f.get("warnings") or "").splitlines()
+            table.add_row(
+                f["source"],
+                f["file_name"],
+                f"[{colour[f['status']]}]{f['status']}",
+                str(f["rows"]),
+                str(f["duplicate_rows"]),
+                reason[0] if reason else "",
+            )
         console.print(table)
-    counts = {s: sum(1 for f in outcome.files if f["status"] == s)
-              for s in ("loaded", "skipped", "quarantined")}
+    counts = {
+        s: sum(1 for f in outcome.files if f["status"] == s)
+        for s in ("loaded", "skipped", "quarantined")
+    }
     rows = sum(int(f["rows"]) for f in outcome.files)
-    console.print(f"{counts['loaded']} file(s) loaded ({rows} rows), {counts['skipped']} skipped "
-                  f"(already loaded), {counts['quarantined']} quarantined. Run {outcome.run_id}.")
+    console.print(
+        f"{counts['loaded']} file(s) loaded ({rows} rows), {counts['skipped']} skipped "
+        f"(already loaded), {counts['quarantined']} quarantined. Run {outcome.run_id}."
+    )
+    for f in outcome.files:
+        if f.get("warnings"):
+            console.print(f"[yellow]warning[/yellow] {f['file_name']} loaded, but: {f['warnings']}")
     quarantined = [f for f in outcome.files if f["status"] == "quarantined"]
     for f in quarantined:
         console.print(f"[yellow]quarantined[/yellow] {f['path']}: see {f['path']}.reason.txt")

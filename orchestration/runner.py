@@ -13,9 +13,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.runner_tags import AS_OF_TAG
 from orchestration.settings import Settings
 
-AS_OF_TAG = "forderwerk/as_of"
 INSTANCE_TEMPLATE = Path(__file__).resolve().parent / "dagster.yaml"
 
 
@@ -36,10 +36,12 @@ def instance_for(settings: Settings) -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(settings.dagster_home))
 
 
-def run_job(settings: Settings, job_name: str, as_of: date, tags: dict[str, str] | None = None) -> RunOutcome:
+def run_job(
+    settings: Settings, job_name: str, as_of: date, tags: dict[str, str] | None = None
+) -> RunOutcome:
     """Execute one job of the definitions with the workspace pointed at ``settings.home``."""
-    from orchestration.defs.resources import WorkspaceResource
     from orchestration.definitions import defs
+    from orchestration.defs.resources import WorkspaceResource
 
     settings.ensure_workspace()
     job = defs().resolve_job_def(job_name)
@@ -52,7 +54,7 @@ def run_job(settings: Settings, job_name: str, as_of: date, tags: dict[str, str]
         )
     outcome = RunOutcome(run_id=result.run_id, success=result.success)
     for event in result.get_asset_materialization_events():
-        files = event.asset_materialization.metadata.get("files")
+        files = event.materialization.metadata.get("files")
         if files is not None:
             outcome.files.extend(files.value)
     for event in result.all_events:

@@ -8,6 +8,7 @@ current working directory.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ SAMPLE_DIR = SEEDS_DIR / "sample"
 
 LANDING_SOURCES = ("erp", "bank", "bureau", "ops")
 OUTBOX_KINDS = ("email", "letters", "agency", "worklists")
+FX_RATES_FILE = "eurofxref-hist.csv"
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,9 @@ class Settings:
 
     def landing(self, source: str) -> Path:
         if source not in LANDING_SOURCES:
-            raise ValueError(f"unknown landing source {source!r}; expected one of {LANDING_SOURCES}")
+            raise ValueError(
+                f"unknown landing source {source!r}; expected one of {LANDING_SOURCES}"
+            )
         return self.landing_dir / source
 
     @property
@@ -73,8 +77,23 @@ class Settings:
         return self.home / "outbox" / kind
 
     @property
+    def fx_rates_file(self) -> Path:
+        """ECB rates: a copy dropped into the workspace wins over the bundled one."""
+        dropped = self.home / "reference" / FX_RATES_FILE
+        return dropped if dropped.exists() else SEEDS_DIR / "reference" / FX_RATES_FILE
+
+    @property
     def dagster_home(self) -> Path:
         return self.home / "dagster"
+
+    def dbt_environment(self) -> dict[str, str]:
+        """Environment variables the dbt profile reads (dbt_project/profiles.yml)."""
+        env = {"FORDERWERK_WAREHOUSE": str(self.warehouse_path)}
+        if self.duckdb_threads:
+            env["FORDERWERK_DUCKDB_THREADS"] = str(self.duckdb_threads)
+        if self.duckdb_memory_limit:
+            env["FORDERWERK_DUCKDB_MEMORY_LIMIT"] = self.duckdb_memory_limit
+        return env
 
     def ensure_workspace(self) -> None:
         """Create the workspace folders (idempotent)."""
@@ -82,9 +101,19 @@ class Settings:
             self.landing(source).mkdir(parents=True, exist_ok=True)
         for kind in OUTBOX_KINDS:
             self.outbox(kind).mkdir(parents=True, exist_ok=True)
-        for folder in (self.archive_dir, self.quarantine_dir, self.serving_path.parent,
-                       self.dagster_home):
+        for folder in (
+            self.archive_dir,
+            self.quarantine_dir,
+            self.serving_path.parent,
+            self.dagster_home,
+        ):
             folder.mkdir(parents=True, exist_ok=True)
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python, so dbt runs without an activated venv."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else "dbt"
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:

@@ -1,6 +1,5 @@
 """Resources shared by every domain of the code location."""
 
-
 import dagster as dg
 
 from orchestration.settings import Settings, load_settings
@@ -26,7 +25,9 @@ def _settings_env(settings: Settings) -> dict[str, str]:
         "SENDGRID_API_KEY": settings.sendgrid_api_key,
         "FORDERWERK_SENDGRID_HOST": settings.sendgrid_host,
         "FORDERWERK_MAIL_FROM": settings.mail_from,
-        "FORDERWERK_DUCKDB_THREADS": str(settings.duckdb_threads) if settings.duckdb_threads else None,
+        "FORDERWERK_DUCKDB_THREADS": str(settings.duckdb_threads)
+        if settings.duckdb_threads
+        else None,
         "FORDERWERK_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
     }
     return env | {k: v for k, v in optional.items() if v}

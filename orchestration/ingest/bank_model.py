@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
+from orchestration.ingest.errors import Issue
+
 
 @dataclass(frozen=True)
 class BankTransaction:
@@ -42,11 +44,17 @@ class BankTransaction:
     def content_key(self) -> str:
         """A hash of what the bank said about this transaction, to detect conflicting resends."""
         parts = [
-            self.account_iban, self.booking_date.isoformat(),
+            self.account_iban,
+            self.booking_date.isoformat(),
             self.value_date.isoformat() if self.value_date else "",
-            f"{self.amount:.2f}", self.currency, self.direction, str(self.is_return),
-            self.end_to_end_id or "", self.counterparty_iban or "",
-            self.remittance_text or "", self.structured_reference or "",
+            f"{self.amount:.2f}",
+            self.currency,
+            self.direction,
+            str(self.is_return),
+            self.end_to_end_id or "",
+            self.counterparty_iban or "",
+            self.remittance_text or "",
+            self.structured_reference or "",
         ]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
@@ -66,6 +74,9 @@ class BankStatement:
     credit_total: Decimal
     debit_total: Decimal
     source_format: str
+    #: closing − (opening + credits − debits); None when a balance is missing. Non-zero
+    #: means the statement contradicts itself (entries missing or wrong): loaded, flagged.
+    balance_difference: Decimal | None = None
 
 
 @dataclass
@@ -74,6 +85,7 @@ class ParsedBankFile:
 
     statements: list[BankStatement] = field(default_factory=list)
     transactions: list[BankTransaction] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)  # loaded anyway, recorded on the file
 
 
 def transaction_columns() -> list[str]:

@@ -6,8 +6,8 @@ import re
 from collections.abc import Collection, Mapping
 from pathlib import PurePath
 
-from orchestration.ingest.errors import Issue, fail
-from orchestration.ingest.schema import Column, raise_if, validate_records
+from orchestration.ingest.errors import Issue, fail, raise_issues
+from orchestration.ingest.schema import Column, validate_records
 from orchestration.ingest.tabular import read_csv, read_json_records
 
 BUREAU_COLUMNS = [
@@ -49,11 +49,17 @@ def parse_bureau(
         issues += _resolve_customer(row, known_customers, vat_to_customer, file_name)
         pd = row.get("probability_of_default")
         if pd is not None and not 0 <= pd <= 1:
-            issues.append(Issue(file_name, str(row["_line"]), "probability_of_default",
-                                f"{pd} is not between 0 and 1"))
+            issues.append(
+                Issue(
+                    file_name,
+                    str(row["_line"]),
+                    "probability_of_default",
+                    f"{pd} is not between 0 and 1",
+                )
+            )
     if not rows and not issues:
         issues.append(Issue(file_name, "", "", "holds no reports"))
-    raise_if(issues)
+    raise_issues(issues)
     return rows
 
 

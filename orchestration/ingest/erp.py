@@ -6,8 +6,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from orchestration.ingest.errors import Issue, fail
-from orchestration.ingest.schema import Column, check_unique, raise_if, validate_records
+from orchestration.ingest.errors import Issue, fail, raise_issues
+from orchestration.ingest.schema import Column, check_unique, validate_records
 from orchestration.ingest.tabular import Records, read_csv, read_parquet
 
 ENTITIES = ("customers", "documents", "payments")
@@ -56,7 +56,11 @@ PAYMENT_COLUMNS = [
     Column("payment_date", "date"),
 ]
 
-SCHEMAS = {"customers": CUSTOMER_COLUMNS, "documents": DOCUMENT_COLUMNS, "payments": PAYMENT_COLUMNS}
+SCHEMAS = {
+    "customers": CUSTOMER_COLUMNS,
+    "documents": DOCUMENT_COLUMNS,
+    "payments": PAYMENT_COLUMNS,
+}
 KEYS = {"customers": "customer_id", "documents": "document_id", "payments": "payment_id"}
 
 
@@ -89,21 +93,29 @@ def parse_erp(data: bytes, file_name: str, known_customers: Collection[str]) -> 
     """
     entity = erp_entity(file_name)
     if entity is None:
-        raise fail(file_name, "", "", "file name fits no ERP source "
-                   "(expected customers*, documents* or payments* as .csv or .parquet)")
+        raise fail(
+            file_name,
+            "",
+            "",
+            "file name fits no ERP source "
+            "(expected customers*, documents* or payments* as .csv or .parquet)",
+        )
     records = read_records(data, file_name)
     rows, issues = validate_records(records, SCHEMAS[entity], file_name)
     issues += check_unique(rows, KEYS[entity], file_name)
     if entity == "documents":
         issues += _document_rules(rows, file_name)
     if entity == "payments":
-        issues += [Issue(file_name, str(r["_line"]), "amount", "must not be zero")
-                   for r in rows if r.get("amount") is not None and r["amount"] == 0]
+        issues += [
+            Issue(file_name, str(r["_line"]), "amount", "must not be zero")
+            for r in rows
+            if r.get("amount") is not None and r["amount"] == 0
+        ]
     if entity in ("documents", "payments"):
         issues += _unknown_customers(rows, known_customers, file_name)
     if not rows and not issues:
         issues.append(Issue(file_name, "", "", "has a header but no rows"))
-    raise_if(issues)
+    raise_issues(issues)
     return ErpTable(entity, rows, records.encoding)
 
 
@@ -112,11 +124,23 @@ def _document_rules(rows: list[dict[str, object]], file_name: str) -> list[Issue
     for row in rows:
         amount, issue_date, due_date = row.get("amount"), row.get("issue_date"), row.get("due_date")
         if amount is not None and amount <= 0:
-            issues.append(Issue(file_name, str(row["_line"]), "amount",
-                                "must be positive (gross; document_type says invoice or credit note)"))
+            issues.append(
+                Issue(
+                    file_name,
+                    str(row["_line"]),
+                    "amount",
+                    "must be positive (gross; document_type says invoice or credit note)",
+                )
+            )
         if issue_date and due_date and due_date < issue_date:
-            issues.append(Issue(file_name, str(row["_line"]), "due_date",
-                                f"{due_date} is before issue_date {issue_date}"))
+            issues.append(
+                Issue(
+                    file_name,
+                    str(row["_line"]),
+                    "due_date",
+                    f"{due_date} is before issue_date {issue_date}",
+                )
+            )
     return issues
 
 

@@ -43,3 +43,9 @@ class IngestError(Exception):
 def fail(file: str, location: str, field: str, message: str) -> IngestError:
     """Shorthand for refusing a file for a single reason."""
     return IngestError([Issue(file, location, field, message)])
+
+
+def raise_issues(issues: list[Issue]) -> None:
+    """Refuse the file if anything was found; callers collect every issue first."""
+    if issues:
+        raise IngestError(issues)

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from orchestration.ingest.errors import Issue, fail
-from orchestration.ingest.schema import Column, check_unique, raise_if, validate_records
+from orchestration.ingest.errors import Issue, fail, raise_issues
+from orchestration.ingest.schema import Column, check_unique, validate_records
 from orchestration.ingest.tabular import read_csv
 
-EVENT_TYPES = frozenset({
-    "note", "promise", "dispute_opened", "dispute_resolved", "payment_plan",
-    "dunning_block", "dunning_unblock", "approval", "rejection",
-})
+EVENT_TYPES = frozenset(
+    {
+        "note",
+        "promise",
+        "dispute_opened",
+        "dispute_resolved",
+        "payment_plan",
+        "dunning_block",
+        "dunning_unblock",
+        "approval",
+        "rejection",
+    }
+)
 
 EVENT_COLUMNS = [
     Column("event_id"),
@@ -36,9 +45,12 @@ def parse_ops_events(
     for row in rows:
         where = str(row["_line"])
         if row.get("customer_id") and row["customer_id"] not in known_customers:
-            issues.append(Issue(file_name, where, "customer_id",
-                                f"unknown customer {row['customer_id']!r}"))
+            issues.append(
+                Issue(file_name, where, "customer_id", f"unknown customer {row['customer_id']!r}")
+            )
         if row.get("type") == "promise" and row.get("until") is None:
-            issues.append(Issue(file_name, where, "until", "a promise needs the date it runs until"))
-    raise_if(issues)
+            issues.append(
+                Issue(file_name, where, "until", "a promise needs the date it runs until")
+            )
+    raise_issues(issues)
     return rows

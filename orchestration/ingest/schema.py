@@ -17,7 +17,7 @@ from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
 from orchestration.ingest.codes import is_country, is_currency, parse_amount
-from orchestration.ingest.errors import IngestError, Issue
+from orchestration.ingest.errors import Issue
 from orchestration.ingest.tabular import Records
 
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
@@ -144,7 +144,9 @@ def validate_records(
                 continue
             if column.choices is not None and text not in column.choices:
                 allowed = ", ".join(sorted(column.choices))
-                issues.append(Issue(file_name, location, column.name, f"{text!r} is not one of {allowed}"))
+                issues.append(
+                    Issue(file_name, location, column.name, f"{text!r} is not one of {allowed}")
+                )
                 continue
             try:
                 typed[column.name] = _PARSERS[column.kind](text, records.decimal_comma)
@@ -155,9 +157,7 @@ def validate_records(
     return typed_rows, issues
 
 
-def check_unique(
-    rows: list[dict[str, object]], key: str, file_name: str
-) -> list[Issue]:
+def check_unique(rows: list[dict[str, object]], key: str, file_name: str) -> list[Issue]:
     """Two rows with one key in one file: which one the sender meant is unknowable."""
     first_seen: dict[object, str] = {}
     issues = []
@@ -166,13 +166,14 @@ def check_unique(
         if value is None:
             continue
         if value in first_seen:
-            issues.append(Issue(file_name, str(row["_line"]), key,
-                                f"duplicate key {value!r} (first at {first_seen[value]})"))
+            issues.append(
+                Issue(
+                    file_name,
+                    str(row["_line"]),
+                    key,
+                    f"duplicate key {value!r} (first at {first_seen[value]})",
+                )
+            )
         else:
             first_seen[value] = str(row["_line"])
     return issues
-
-
-def raise_if(issues: list[Issue]) -> None:
-    if issues:
-        raise IngestError(issues)

@@ -37,7 +37,9 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
-        raise fail(file_name, f"byte {exc.start}", "", "is neither UTF-8 nor Windows-1252 text") from None
+        raise fail(
+            file_name, f"byte {exc.start}", "", "is neither UTF-8 nor Windows-1252 text"
+        ) from None
 
 
 def read_csv(data: bytes, file_name: str) -> Records:
@@ -62,7 +64,14 @@ def read_csv(data: bytes, file_name: str) -> Records:
             if not values or all(not v.strip() for v in values):
                 continue  # blank line: nothing to load, nothing lost
             if len(values) != len(header):
-                issues.append(Issue(file_name, location, "", f"has {len(values)} fields, the header has {len(header)}"))
+                issues.append(
+                    Issue(
+                        file_name,
+                        location,
+                        "",
+                        f"has {len(values)} fields, the header has {len(header)}",
+                    )
+                )
                 continue
             rows.append((location, dict(zip(header, values, strict=True))))
     except csv.Error as exc:
@@ -118,7 +127,9 @@ def read_json_records(data: bytes, file_name: str) -> Records:
                 try:
                     payload.append(json.loads(line, parse_float=Decimal))
                 except json.JSONDecodeError as line_exc:
-                    raise fail(file_name, f"line {no}", "", f"invalid JSON: {line_exc.msg}") from None
+                    raise fail(
+                        file_name, f"line {no}", "", f"invalid JSON: {line_exc.msg}"
+                    ) from None
         else:
             raise fail(file_name, f"line {exc.lineno}", "", f"invalid JSON: {exc.msg}") from None
     if isinstance(payload, dict):

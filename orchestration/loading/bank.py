@@ -43,9 +43,11 @@ def dedupe_bank_file(con: duckdb.DuckDBPyConnection, tables: dict[str, list[dict
     ).fetchall()
     conflicts = [c for c in clashes if c[2]]
     if conflicts:
-        lines = [f"transaction {ref} on account {iban} was loaded from {src} with other content "
-                 "(amount, dates, counterparty or remittance differ)"
-                 for iban, ref, _, src in conflicts[:20]]
+        lines = [
+            f"transaction {ref} on account {iban} was loaded from {src} with other content "
+            "(amount, dates, counterparty or remittance differ)"
+            for iban, ref, _, src in conflicts[:20]
+        ]
         raise BankConflict("conflicting resend:\n" + "\n".join(lines))
     known = {(iban, ref) for iban, ref, _, _ in clashes}
     tables["bank__transactions"] = [
@@ -54,12 +56,14 @@ def dedupe_bank_file(con: duckdb.DuckDBPyConnection, tables: dict[str, list[dict
     statements = tables["bank__statements"]
     if statements:
         stmts = raw_tables.to_arrow("bank__statements", statements)  # noqa: F841 - used in SQL
-        seen = set(con.execute(
-            """select s.account_iban, s.statement_id from stmts s
+        seen = set(
+            con.execute(
+                """select s.account_iban, s.statement_id from stmts s
                join raw.bank__statements t using (account_iban, statement_id)
                where s.opening_balance is not distinct from t.opening_balance
                  and s.closing_balance is not distinct from t.closing_balance"""
-        ).fetchall())
+            ).fetchall()
+        )
         tables["bank__statements"] = [
             s for s in statements if (s["account_iban"], s["statement_id"]) not in seen
         ]

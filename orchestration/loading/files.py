@@ -19,8 +19,11 @@ def landing_files(settings: Settings, source: str) -> list[Path]:
     folder = settings.landing(source)
     if not folder.is_dir():
         return []
-    files = [p for p in folder.iterdir()
-             if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".reason.txt")]
+    files = [
+        p
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".reason.txt")
+    ]
     return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
 
@@ -42,7 +45,9 @@ def quarantine(settings: Settings, path: Path, digest: str, reason: str) -> Path
     if target.exists() and content_hash(target.read_bytes()) != digest:
         target = settings.quarantine_dir / f"{digest[:12]}__{path.name}"
     shutil.move(str(path), target)
-    target.with_name(target.name + ".reason.txt").write_text(reason.rstrip() + "\n", encoding="utf-8")
+    target.with_name(target.name + ".reason.txt").write_text(
+        reason.rstrip() + "\n", encoding="utf-8"
+    )
     return target
 
 

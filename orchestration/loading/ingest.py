@@ -41,6 +41,7 @@ class FileResult:
     duplicate_rows: int = 0
     reason: str | None = None
     path: str | None = None  # where the file is now (archive or quarantine)
+    warnings: str | None = None  # loaded, with doubts worth a look (unbalanced statement)
 
 
 @dataclass
@@ -62,6 +63,7 @@ class _Parsed:
     entity: str
     tables: dict[str, list[dict[str, object]]]  # raw table -> rows
     encoding: str | None = None
+    warnings: str | None = None
 
 
 def ingest_source(
@@ -103,10 +105,7 @@ def _ingest_file(
         return FileResult(source, path.name, "skipped", reason="same content loaded before")
     try:
         parsed = _parse(con, source, path.name, data)
-        if source == "bank":
-            duplicates = dedupe_bank_file(con, parsed.tables)
-        else:
-            duplicates = 0
+        duplicates = dedupe_bank_file(con, parsed.tables) if source == "bank" else 0
     except (IngestError, BankConflict) as exc:
         return _quarantine(settings, con, source, path, data, digest, str(exc), run_id)
     except Exception as exc:  # a parser bug must not stop the other files either
@@ -116,8 +115,16 @@ def _ingest_file(
     archived = files.archive(settings, path, digest)
     rows = _commit(con, source, path.name, parsed, digest, len(data), duplicates, archived, run_id)
     path.unlink()
-    return FileResult(source, path.name, "loaded", parsed.entity, rows, duplicates,
-                      path=str(archived))
+    return FileResult(
+        source,
+        path.name,
+        "loaded",
+        parsed.entity,
+        rows,
+        duplicates,
+        path=str(archived),
+        warnings=parsed.warnings,
+    )
 
 
 def _already_loaded(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
@@ -129,7 +136,10 @@ def _already_loaded(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
 
 
 def _known_customers(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {row[0] for row in con.execute("select distinct customer_id from raw.erp__customers").fetchall()}
+    return {
+        row[0]
+        for row in con.execute("select distinct customer_id from raw.erp__customers").fetchall()
+    }
 
 
 def _vat_index(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -152,24 +162,41 @@ def _parse(con: duckdb.DuckDBPyConnection, source: str, name: str, data: bytes) 
     if source == "ops":
         if not name.lower().startswith("events"):
             raise fail(name, "", "", "file name fits no ops source (expected events*.csv)")
-        return _Parsed("events", {"ops__events": parse_ops_events(data, name, _known_customers(con))})
+        return _Parsed(
+            "events", {"ops__events": parse_ops_events(data, name, _known_customers(con))}
+        )
     if source == "bank":
         parsed: ParsedBankFile = parse_bank_file(data, name)
-        return _Parsed("transactions", {
-            "bank__transactions": [asdict(t) | {"content_key": t.content_key()}
-                                   for t in parsed.transactions],
-            "bank__statements": [asdict(s) for s in parsed.statements],
-        })
+        warnings = "\n".join(str(w) for w in parsed.warnings) or None
+        return _Parsed(
+            "transactions",
+            {
+                "bank__transactions": [
+                    asdict(t) | {"content_key": t.content_key()} for t in parsed.transactions
+                ],
+                "bank__statements": [asdict(s) for s in parsed.statements],
+            },
+            warnings=warnings,
+        )
     raise fail(name, "", "", f"unknown landing source {source!r}")
 
 
 def _next_seq(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("select coalesce(max(file_seq), 0) + 1 from raw.ingested_files").fetchone()[0]
+    return con.execute("select coalesce(max(file_seq), 0) + 1 from raw.ingested_files").fetchone()[
+        0
+    ]
 
 
 def _commit(
-    con: duckdb.DuckDBPyConnection, source: str, name: str, parsed: _Parsed, digest: str,
-    size: int, duplicates: int, archived: Path, run_id: str | None,
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    name: str,
+    parsed: _Parsed,
+    digest: str,
+    size: int,
+    duplicates: int,
+    archived: Path,
+    run_id: str | None,
 ) -> int:
     now = datetime.now(UTC).replace(tzinfo=None)
     con.execute("begin transaction")
@@ -177,7 +204,12 @@ def _commit(
         seq = _next_seq(con)
         loaded = 0
         for table, rows in parsed.tables.items():
-            lineage = {"_file_seq": seq, "_loaded_at": now, "_source_file": name, "source_file": name}
+            lineage = {
+                "_file_seq": seq,
+                "_loaded_at": now,
+                "_source_file": name,
+                "source_file": name,
+            }
             for number, row in enumerate(rows, start=1):
                 row.update(lineage)
                 row.setdefault("_row_number", number)
@@ -185,8 +217,25 @@ def _commit(
             inserted = raw_tables.insert(con, table, rows)
             if table != "bank__statements":
                 loaded += inserted
-        _record(con, seq, source, parsed.entity, name, digest, size, loaded, duplicates, "loaded",
-                None, str(archived), None, parsed.encoding, run_id, now)
+        _record(
+            con,
+            seq,
+            source,
+            parsed.entity,
+            name,
+            digest,
+            size,
+            loaded,
+            duplicates,
+            "loaded",
+            None,
+            str(archived),
+            None,
+            parsed.encoding,
+            run_id,
+            now,
+            parsed.warnings,
+        )
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -195,18 +244,42 @@ def _commit(
 
 
 def _quarantine(
-    settings: Settings, con: duckdb.DuckDBPyConnection, source: str, path: Path, data: bytes,
-    digest: str, reason: str, run_id: str | None,
+    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    path: Path,
+    data: bytes,
+    digest: str,
+    reason: str,
+    run_id: str | None,
 ) -> FileResult:
     target = files.quarantine(settings, path, digest, reason)
     now = datetime.now(UTC).replace(tzinfo=None)
-    _record(con, _next_seq(con), source, None, path.name, digest, len(data), 0, 0, "quarantined",
-            reason, None, str(target), None, run_id, now)
+    _record(
+        con,
+        _next_seq(con),
+        source,
+        None,
+        path.name,
+        digest,
+        len(data),
+        0,
+        0,
+        "quarantined",
+        reason,
+        None,
+        str(target),
+        None,
+        run_id,
+        now,
+        None,
+    )
     return FileResult(source, path.name, "quarantined", reason=reason, path=str(target))
 
 
 def _record(con: duckdb.DuckDBPyConnection, *values: object) -> None:
     names = [name for name, _ in raw_tables.INGESTED_FILES]
     placeholders = ", ".join("?" for _ in names)
-    con.execute(f"insert into raw.ingested_files ({', '.join(names)}) values ({placeholders})",
-                list(values))
+    con.execute(
+        f"insert into raw.ingested_files ({', '.join(names)}) values ({placeholders})", list(values)
+    )

@@ -25,8 +25,12 @@ from orchestration.ingest.schema import Column
 MONEY = "DECIMAL(18,2)"
 
 _KIND_TYPES = {
-    "date": "DATE", "timestamp": "TIMESTAMP", "amount": MONEY, "decimal": "DECIMAL(18,6)",
-    "int": "INTEGER", "bool": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "amount": MONEY,
+    "decimal": "DECIMAL(18,6)",
+    "int": "INTEGER",
+    "bool": "BOOLEAN",
 }
 
 LINEAGE = [
@@ -39,11 +43,22 @@ LINEAGE = [
 ]
 
 INGESTED_FILES = [
-    ("file_seq", "BIGINT"), ("source", "VARCHAR"), ("entity", "VARCHAR"),
-    ("file_name", "VARCHAR"), ("content_hash", "VARCHAR"), ("size_bytes", "BIGINT"),
-    ("rows", "BIGINT"), ("duplicate_rows", "BIGINT"), ("status", "VARCHAR"),
-    ("error", "VARCHAR"), ("archive_path", "VARCHAR"), ("quarantine_path", "VARCHAR"),
-    ("encoding", "VARCHAR"), ("run_id", "VARCHAR"), ("ingested_at", "TIMESTAMP"),
+    ("file_seq", "BIGINT"),
+    ("source", "VARCHAR"),
+    ("entity", "VARCHAR"),
+    ("file_name", "VARCHAR"),
+    ("content_hash", "VARCHAR"),
+    ("size_bytes", "BIGINT"),
+    ("rows", "BIGINT"),
+    ("duplicate_rows", "BIGINT"),
+    ("status", "VARCHAR"),
+    ("error", "VARCHAR"),
+    ("archive_path", "VARCHAR"),
+    ("quarantine_path", "VARCHAR"),
+    ("encoding", "VARCHAR"),
+    ("run_id", "VARCHAR"),
+    ("ingested_at", "TIMESTAMP"),
+    ("warnings", "VARCHAR"),  # loaded, but the file contradicts itself (e.g. balances)
 ]
 
 
@@ -56,7 +71,8 @@ def _python_type_sql(annotation: object) -> str:
     if isinstance(annotation, types.UnionType) or args:
         annotation = next(a for a in args if a is not type(None))
     return {str: "VARCHAR", dt.date: "DATE", Decimal: MONEY, bool: "BOOLEAN", int: "INTEGER"}[
-        annotation]
+        annotation
+    ]
 
 
 def _from_dataclass(cls: type) -> list[tuple[str, str]]:
@@ -64,8 +80,12 @@ def _from_dataclass(cls: type) -> list[tuple[str, str]]:
     return [(f.name, _python_type_sql(hints[f.name])) for f in fields(cls)]
 
 
-BANK_LINEAGE = [("content_key", "VARCHAR"), ("_file_seq", "BIGINT"), ("source_file", "VARCHAR"),
-                ("_loaded_at", "TIMESTAMP")]
+BANK_LINEAGE = [
+    ("content_key", "VARCHAR"),
+    ("_file_seq", "BIGINT"),
+    ("source_file", "VARCHAR"),
+    ("_loaded_at", "TIMESTAMP"),
+]
 
 #: table name (in schema raw) -> columns
 TABLES: dict[str, list[tuple[str, str]]] = {
@@ -76,6 +96,13 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "ops__events": _from_columns(EVENT_COLUMNS) + LINEAGE,
     "bank__transactions": _from_dataclass(BankTransaction) + BANK_LINEAGE,
     "bank__statements": _from_dataclass(BankStatement) + BANK_LINEAGE[1:],
+    "reference__fx_rates": [
+        ("rate_date", "DATE"),
+        ("currency", "VARCHAR"),
+        ("units_per_eur", "DECIMAL(18,6)"),
+        ("_source_file", "VARCHAR"),
+        ("_loaded_at", "TIMESTAMP"),
+    ],
     "ingested_files": INGESTED_FILES,
 }
 
@@ -94,8 +121,14 @@ def _arrow_type(sql_type: str) -> pa.DataType:
     if sql_type.startswith("DECIMAL"):
         precision, scale = (int(x) for x in sql_type[8:-1].split(","))
         return pa.decimal128(precision, scale)
-    return {"VARCHAR": pa.string(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"),
-            "INTEGER": pa.int32(), "BIGINT": pa.int64(), "BOOLEAN": pa.bool_()}[sql_type]
+    return {
+        "VARCHAR": pa.string(),
+        "DATE": pa.date32(),
+        "TIMESTAMP": pa.timestamp("us"),
+        "INTEGER": pa.int32(),
+        "BIGINT": pa.int64(),
+        "BOOLEAN": pa.bool_(),
+    }[sql_type]
 
 
 def to_arrow(table: str, rows: list[dict[str, object]]) -> pa.Table:

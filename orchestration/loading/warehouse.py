@@ -10,8 +10,10 @@ from orchestration.settings import Settings
 def connect(settings: Settings, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; only the pipeline opens it for writing (DESIGN.md)."""
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    config: dict[str, str] = {"autoinstall_known_extensions": "false",
-                              "autoload_known_extensions": "false"}
+    config: dict[str, str] = {
+        "autoinstall_known_extensions": "false",
+        "autoload_known_extensions": "false",
+    }
     if settings.duckdb_threads:
         config["threads"] = str(settings.duckdb_threads)
     if settings.duckdb_memory_limit:

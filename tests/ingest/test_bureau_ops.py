@@ -12,8 +12,10 @@ from orchestration.ingest.bureau import parse_bureau
 from orchestration.ingest.errors import IngestError
 from orchestration.ingest.ops_events import parse_ops_events
 
-HEADER = ("customer_id,vat_id,bureau,report_date,score,score_scale,rating_class,"
-          "probability_of_default,recommended_limit,insolvency,negative_features\n")
+HEADER = (
+    "customer_id,vat_id,bureau,report_date,score,score_scale,rating_class,"
+    "probability_of_default,recommended_limit,insolvency,negative_features\n"
+)
 
 
 def test_bureau_csv_by_customer_id():
@@ -26,11 +28,20 @@ def test_bureau_csv_by_customer_id():
 
 
 def test_bureau_json_resolved_by_vat_id():
-    payload = [{"customer_id": None, "vat_id": "de 136 695 976", "bureau": "crif",
-                "report_date": "2026-10-01", "score": 7, "insolvency": True,
-                "negative_features": ["Inkasso", "Zahlungsverzug"]}]
-    rows = parse_bureau(json.dumps(payload).encode(), "bureau_crif.json", {"C1"},
-                        {"DE136695976": "C1"})
+    payload = [
+        {
+            "customer_id": None,
+            "vat_id": "de 136 695 976",
+            "bureau": "crif",
+            "report_date": "2026-10-01",
+            "score": 7,
+            "insolvency": True,
+            "negative_features": ["Inkasso", "Zahlungsverzug"],
+        }
+    ]
+    rows = parse_bureau(
+        json.dumps(payload).encode(), "bureau_crif.json", {"C1"}, {"DE136695976": "C1"}
+    )
     assert rows[0]["customer_id"] == "C1"
     assert rows[0]["insolvency"] is True
     assert rows[0]["negative_features"] == "Inkasso; Zahlungsverzug"
@@ -38,22 +49,31 @@ def test_bureau_json_resolved_by_vat_id():
 
 
 def test_bureau_refusals():
-    data = (HEADER
-            + "C9,,cr,2026-10-01,,,,,,,\n"  # unknown customer
-            + ",DE999999999,cr,2026-10-01,,,,,,,\n"  # unknown VAT id
-            + ",,cr,2026-10-01,,,,,,,\n"  # neither
-            + "C1,,cr,2026-10-01,,,,1.5,,vielleicht,\n").encode()  # pd > 1, bad bool
+    data = (
+        HEADER
+        + "C9,,cr,2026-10-01,,,,,,,\n"  # unknown customer
+        + ",DE999999999,cr,2026-10-01,,,,,,,\n"  # unknown VAT id
+        + ",,cr,2026-10-01,,,,,,,\n"  # neither
+        + "C1,,cr,2026-10-01,,,,1.5,,vielleicht,\n"
+    ).encode()  # pd > 1, bad bool
     with pytest.raises(IngestError) as exc:
         parse_bureau(data, "b.csv", {"C1"}, {})
     found = {(i.location, i.field) for i in exc.value.issues}
-    assert found == {("line 2", "customer_id"), ("line 3", "vat_id"), ("line 4", "customer_id"),
-                     ("line 5", "probability_of_default"), ("line 5", "insolvency")}
+    assert found == {
+        ("line 2", "customer_id"),
+        ("line 3", "vat_id"),
+        ("line 4", "customer_id"),
+        ("line 5", "probability_of_default"),
+        ("line 5", "insolvency"),
+    }
 
 
 def test_ops_events():
-    data = ("event_id,at,actor,customer_id,document_id,type,amount,until,text\n"
-            "E1,2026-11-02T09:30:00+01:00,crm,C1,RE-1,Promise,500.00,2026-11-15,calls back\n"
-            "E2,2026-11-02,crm,C1,,dispute_opened,,,wrong price\n").encode()
+    data = (
+        b"event_id,at,actor,customer_id,document_id,type,amount,until,text\n"
+        b"E1,2026-11-02T09:30:00+01:00,crm,C1,RE-1,Promise,500.00,2026-11-15,calls back\n"
+        b"E2,2026-11-02,crm,C1,,dispute_opened,,,wrong price\n"
+    )
     rows = parse_ops_events(data, "events_crm.csv", {"C1"})
     assert rows[0]["type"] == "promise"
     assert rows[0]["at"] == datetime(2026, 11, 2, 8, 30)  # stored as UTC
@@ -62,11 +82,17 @@ def test_ops_events():
 
 
 def test_ops_events_refusals():
-    data = ("event_id,at,actor,customer_id,document_id,type,amount,until,text\n"
-            "E1,2026-11-02,crm,C1,,promise,500.00,,\n"
-            "E1,2026-11-02,crm,C2,,gossip,,,\n").encode()
+    data = (
+        b"event_id,at,actor,customer_id,document_id,type,amount,until,text\n"
+        b"E1,2026-11-02,crm,C1,,promise,500.00,,\n"
+        b"E1,2026-11-02,crm,C2,,gossip,,,\n"
+    )
     with pytest.raises(IngestError) as exc:
         parse_ops_events(data, "events.csv", {"C1"})
     found = {(i.location, i.field) for i in exc.value.issues}
-    assert found == {("line 2", "until"), ("line 3", "event_id"), ("line 3", "customer_id"),
-                     ("line 3", "type")}
+    assert found == {
+        ("line 2", "until"),
+        ("line 3", "event_id"),
+        ("line 3", "customer_id"),
+        ("line 3", "type"),
+    }

@@ -28,8 +28,10 @@ def issues_of(exc: pytest.ExceptionInfo[IngestError]) -> list[tuple[str, str]]:
 
 
 def test_customers_utf8_comma_dialect():
-    data = (CUSTOMERS_HEADER + "C1,Acme GmbH,B2B,DE,de,EUR,a@acme.de,,Hauptstr. 1,10115,Berlin,"
-            "DE136695976,30,25000.00,Anna,FW01,DE89 3704 0044 0532 0130 00\n").encode()
+    data = (
+        CUSTOMERS_HEADER + "C1,Acme GmbH,B2B,DE,de,EUR,a@acme.de,,Hauptstr. 1,10115,Berlin,"
+        "DE136695976,30,25000.00,Anna,FW01,DE89 3704 0044 0532 0130 00\n"
+    ).encode()
     table = parse_erp(data, "customers.csv", known_customers=set())
     row = table.rows[0]
     assert table.entity == "customers"
@@ -40,8 +42,10 @@ def test_customers_utf8_comma_dialect():
 
 
 def test_customers_german_dialect_windows_1252():
-    text = (CUSTOMERS_HEADER.replace(",", ";") +
-            "C2;Müller Großhandel GmbH;B2B;AT;de;EUR;;;;;Wien;;60;1.234.567,89;Bernd;FW01;\n")
+    text = (
+        CUSTOMERS_HEADER.replace(",", ";")
+        + "C2;Müller Großhandel GmbH;B2B;AT;de;EUR;;;;;Wien;;60;1.234.567,89;Bernd;FW01;\n"
+    )
     table = parse_erp(text.encode("cp1252"), "customers_full.csv", known_customers=set())
     assert table.encoding == "cp1252"
     assert table.rows[0]["name"] == "Müller Großhandel GmbH"
@@ -49,7 +53,9 @@ def test_customers_german_dialect_windows_1252():
 
 
 def test_documents_german_dates_in_german_dialect():
-    text = DOCS_HEADER.replace(",", ";") + "RE-1;invoice;C1;31.01.2026;02.03.2026;119,00;EUR;;FW01;;\n"
+    text = (
+        DOCS_HEADER.replace(",", ";") + "RE-1;invoice;C1;31.01.2026;02.03.2026;119,00;EUR;;FW01;;\n"
+    )
     row = parse_erp(text.encode(), "documents_2026-01.csv", {"C1"}).rows[0]
     assert row["issue_date"] == date(2026, 1, 31)
     assert row["due_date"] == date(2026, 3, 2)
@@ -57,18 +63,26 @@ def test_documents_german_dates_in_german_dialect():
 
 
 def test_documents_every_field_issue_named():
-    data = (DOCS_HEADER
-            + "RE-1,invoice,C1,2026-02-30,2026-03-01,100.00,EUR,,FW01,,\n"
-            + "RE-2,invoice,C9,2026-02-01,2026-03-01,100.00,EUR,,FW01,,\n"
-            + "RE-4,invoice,C1,2026-02-01,2026-03-01,100.00,EUX,,FW01,,\n"
-            + "RE-2,invoice,C1,2026-02-01,2026-03-01,100.00,EUR,,FW01,,\n"
-            + "RE-6,offer,C1,2026-02-01,2026-01-01,-5.00,EUR,,FW01,,\n"
-            + "RE-7,invoice,C1,2026-02-01,2026-03-01,10.005,EUR,,FW01,,\n").encode()
+    data = (
+        DOCS_HEADER
+        + "RE-1,invoice,C1,2026-02-30,2026-03-01,100.00,EUR,,FW01,,\n"
+        + "RE-2,invoice,C9,2026-02-01,2026-03-01,100.00,EUR,,FW01,,\n"
+        + "RE-4,invoice,C1,2026-02-01,2026-03-01,100.00,EUX,,FW01,,\n"
+        + "RE-2,invoice,C1,2026-02-01,2026-03-01,100.00,EUR,,FW01,,\n"
+        + "RE-6,offer,C1,2026-02-01,2026-01-01,-5.00,EUR,,FW01,,\n"
+        + "RE-7,invoice,C1,2026-02-01,2026-03-01,10.005,EUR,,FW01,,\n"
+    ).encode()
     with pytest.raises(IngestError) as exc:
         parse_erp(data, "documents.csv", {"C1"})
     found = set(issues_of(exc))
-    assert {("line 2", "issue_date"), ("line 3", "customer_id"), ("line 4", "currency"),
-            ("line 5", "document_id"), ("line 6", "document_type"), ("line 7", "amount")} <= found
+    assert {
+        ("line 2", "issue_date"),
+        ("line 3", "customer_id"),
+        ("line 4", "currency"),
+        ("line 5", "document_id"),
+        ("line 6", "document_type"),
+        ("line 7", "amount"),
+    } <= found
     assert "first at line 3" in str(exc.value)
     assert "documents.csv, line 4, field 'currency'" in str(exc.value)
 
@@ -83,24 +97,33 @@ def test_wrong_field_count_names_the_line():
 
 def test_missing_required_column():
     with pytest.raises(IngestError) as exc:
-        parse_erp(b"payment_id,customer_id,amount,currency\nP1,C1,1.00,EUR\n", "payments.csv", {"C1"})
+        parse_erp(
+            b"payment_id,customer_id,amount,currency\nP1,C1,1.00,EUR\n", "payments.csv", {"C1"}
+        )
     assert ("line 1", "payment_date") in issues_of(exc)
 
 
 def test_thousands_separator_in_point_dialect_is_refused_not_guessed():
-    data = b"payment_id,customer_id,document_id,amount,currency,payment_date\n" \
-           b"P1,C1,,\"1,000.00\",EUR,2026-01-01\n"
+    data = (
+        b"payment_id,customer_id,document_id,amount,currency,payment_date\n"
+        b'P1,C1,,"1,000.00",EUR,2026-01-01\n'
+    )
     with pytest.raises(IngestError) as exc:
         parse_erp(data, "payments.csv", {"C1"})
     assert issues_of(exc) == [("line 2", "amount")]
 
 
 def test_parquet_extract():
-    table = pa.table({
-        "payment_id": ["P1"], "customer_id": ["C1"], "document_id": [None],
-        "amount": pa.array([Decimal("12.30")], pa.decimal128(18, 2)), "currency": ["CHF"],
-        "payment_date": pa.array([date(2026, 5, 1)], pa.date32()),
-    })
+    table = pa.table(
+        {
+            "payment_id": ["P1"],
+            "customer_id": ["C1"],
+            "document_id": [None],
+            "amount": pa.array([Decimal("12.30")], pa.decimal128(18, 2)),
+            "currency": ["CHF"],
+            "payment_date": pa.array([date(2026, 5, 1)], pa.date32()),
+        }
+    )
     buffer = io.BytesIO()
     pq.write_table(table, buffer)
     row = parse_erp(buffer.getvalue(), "payments_2026.parquet", {"C1"}).rows[0]
@@ -111,8 +134,16 @@ def test_parquet_extract():
 
 
 def test_parquet_float_amount_with_float_noise_is_refused():
-    table = pa.table({"payment_id": ["P1"], "customer_id": ["C1"], "document_id": [""],
-                      "amount": [0.1 + 0.2], "currency": ["EUR"], "payment_date": ["2026-01-01"]})
+    table = pa.table(
+        {
+            "payment_id": ["P1"],
+            "customer_id": ["C1"],
+            "document_id": [""],
+            "amount": [0.1 + 0.2],
+            "currency": ["EUR"],
+            "payment_date": ["2026-01-01"],
+        }
+    )
     buffer = io.BytesIO()
     pq.write_table(table, buffer)
     with pytest.raises(IngestError, match="more than 2 decimals"):
@@ -129,7 +160,9 @@ def test_unknown_file_name_and_non_text():
 
 
 def test_bad_iban_and_country():
-    data = (CUSTOMERS_HEADER + "C1,Acme,B2B,XX,de,EUR,,,,,,,30,,,FW01,DE89370400440532013001\n").encode()
+    data = (
+        CUSTOMERS_HEADER + "C1,Acme,B2B,XX,de,EUR,,,,,,,30,,,FW01,DE89370400440532013001\n"
+    ).encode()
     with pytest.raises(IngestError) as exc:
         parse_erp(data, "customers.csv", set())
     assert set(issues_of(exc)) == {("line 2", "country"), ("line 2", "iban")}

@@ -47,7 +47,9 @@ def test_documents_wait_for_customers_in_the_same_run(settings: Settings, tmp_pa
     stage_into_landing(settings, [docs, customers], "erp")
     report = ingest(settings)
     assert [(f.file_name, f.status, f.rows) for f in report.files] == [
-        ("customers.csv", "loaded", 2), ("documents_2026-10.csv", "loaded", 2)]
+        ("customers.csv", "loaded", 2),
+        ("documents_2026-10.csv", "loaded", 2),
+    ]
     assert query(settings, "select sum(amount) from raw.erp__documents") == [(Decimal("169.00"),)]
     assert not list(settings.landing("erp").iterdir())
     archived = query(settings, "select archive_path from raw.ingested_files order by file_seq")
@@ -67,33 +69,52 @@ def test_same_file_twice_is_a_no_op(settings: Settings, tmp_path: Path):
 
 
 def test_bad_file_is_quarantined_whole_and_stops_nothing_else(settings: Settings, tmp_path: Path):
-    bad = write(tmp_path, "documents_bad.csv", DOCUMENTS + "RE-3,invoice,C1,2026-13-01,,5.00,EUR,,FW01,,\n")
+    bad = write(
+        tmp_path, "documents_bad.csv", DOCUMENTS + "RE-3,invoice,C1,2026-13-01,,5.00,EUR,,FW01,,\n"
+    )
     good = write(tmp_path, "customers.csv", CUSTOMERS)
     odd = write(tmp_path, "invoices.csv", DOCUMENTS)
     stage_into_landing(settings, [bad, good, odd], "erp")
     report = ingest(settings)
     statuses = {f.file_name: f.status for f in report.files}
-    assert statuses == {"customers.csv": "loaded", "documents_bad.csv": "quarantined",
-                        "invoices.csv": "quarantined"}
+    assert statuses == {
+        "customers.csv": "loaded",
+        "documents_bad.csv": "quarantined",
+        "invoices.csv": "quarantined",
+    }
     assert query(settings, "select count(*) from raw.erp__documents") == [(0,)]  # no partial rows
     reason = (settings.quarantine_dir / "documents_bad.csv.reason.txt").read_text()
     assert "documents_bad.csv, line 4, field 'issue_date'" in reason
     assert "fits no ERP source" in (settings.quarantine_dir / "invoices.csv.reason.txt").read_text()
-    rows = query(settings, "select file_name, status, error is not null from raw.ingested_files "
-                           "where status = 'quarantined' order by file_name")
-    assert rows == [("documents_bad.csv", "quarantined", True), ("invoices.csv", "quarantined", True)]
+    rows = query(
+        settings,
+        "select file_name, status, error is not null from raw.ingested_files "
+        "where status = 'quarantined' order by file_name",
+    )
+    assert rows == [
+        ("documents_bad.csv", "quarantined", True),
+        ("invoices.csv", "quarantined", True),
+    ]
 
 
 def test_a_later_extract_replaces_by_key_and_history_stays(settings: Settings, tmp_path: Path):
     first = write(tmp_path, "customers.csv", CUSTOMERS)
     stage_into_landing(settings, [first], "erp")
     ingest(settings)
-    delta = write(tmp_path, "customers_delta.csv",
-                  CUSTOMERS.splitlines()[0] + "\nC1,Acme GmbH,B2B,DE,de,EUR,,,,,,,30,5000.00,Carla,FW01\n")
+    delta = write(
+        tmp_path,
+        "customers_delta.csv",
+        CUSTOMERS.splitlines()[0] + "\nC1,Acme GmbH,B2B,DE,de,EUR,,,,,,,30,5000.00,Carla,FW01\n",
+    )
     stage_into_landing(settings, [delta], "erp")
     ingest(settings)
-    latest = query(settings, """
+    latest = query(
+        settings,
+        """
         select credit_limit, collector from raw.erp__customers where customer_id = 'C1'
-        qualify row_number() over (order by _file_seq desc, _row_number desc) = 1""")
+        qualify row_number() over (order by _file_seq desc, _row_number desc) = 1""",
+    )
     assert latest == [(Decimal("5000.00"), "Carla")]
-    assert query(settings, "select count(*) from raw.erp__customers where customer_id = 'C1'") == [(2,)]
+    assert query(settings, "select count(*) from raw.erp__customers where customer_id = 'C1'") == [
+        (2,)
+    ]

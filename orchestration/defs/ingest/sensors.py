@@ -1,12 +1,11 @@
 """Pick up files dropped into landing/ without waiting for the daily schedule."""
 
-
 import hashlib
 import json
 
 import dagster as dg
 
-from orchestration.defs.ingest.jobs import ingest_job
+from orchestration.defs.pipeline.jobs import daily_job
 from orchestration.defs.resources import WorkspaceResource
 from orchestration.loading.files import landing_files
 from orchestration.settings import LANDING_SOURCES
@@ -23,9 +22,12 @@ def landing_signature(workspace: WorkspaceResource) -> list[str]:
     return sorted(entries)
 
 
-@dg.sensor(job=ingest_job, minimum_interval_seconds=30,
-           default_status=dg.DefaultSensorStatus.RUNNING,
-           description="Starts ingestion when new files appear in landing/.")
+@dg.sensor(
+    job=daily_job,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Runs the pipeline when new files appear in landing/.",
+)
 def landing_sensor(context: dg.SensorEvaluationContext, workspace: WorkspaceResource):
     waiting = landing_signature(workspace)
     seen = set(json.loads(context.cursor)) if context.cursor else set()
@@ -34,5 +36,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, workspace: WorkspaceReso
         return dg.SkipReason("no new files in landing/")
     context.update_cursor(json.dumps(waiting))
     run_key = hashlib.sha256("\n".join(new).encode()).hexdigest()[:20]
-    return dg.RunRequest(run_key=run_key, tags={"forderwerk/trigger": "landing_sensor",
-                                                "forderwerk/files": str(len(new))})
+    return dg.RunRequest(
+        run_key=run_key,
+        tags={"forderwerk/trigger": "landing_sensor", "forderwerk/files": str(len(new))},
+    )

@@ -1,0 +1,24 @@
+with
+
+source as (
+    select * from {{ source('raw', 'erp__payments') }}
+),
+
+latest as (
+    select * from source
+    {{ latest_version('payment_id') }}
+),
+
+final as (
+    select
+        payment_id,
+        customer_id,
+        nullif(trim(document_id), '') as document_id,
+        amount,
+        currency,
+        payment_date,
+        _source_file as source_file
+    from latest
+)
+
+select * from final

@@ -1,0 +1,70 @@
+"""The receivables warehouse: every dbt model as an asset, dbt tests as asset checks."""
+
+import json
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.defs.resources import WorkspaceResource
+from orchestration.runner_tags import AS_OF_TAG
+from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project.prepare_if_dev()
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """dbt folders become asset groups; sources keep their raw/<table> keys."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "warehouse"
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """dbt reads its profile's paths from the environment; set them for this invocation."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def as_of_for(context: dg.AssetExecutionContext) -> str:
+    """The run's as-of date (tag set by `forderwerk run --as-of`), else today."""
+    return context.run.tags.get(AS_OF_TAG) or date.today().isoformat()
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=WarehouseTranslator(),
+)
+def warehouse_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, workspace: WorkspaceResource
+):
+    """Build and test staging, intermediate and mart models for the run's as-of date."""
+    settings = workspace.settings()
+    variables = json.dumps({"as_of_date": as_of_for(context)})
+    with _environment(settings.dbt_environment()):
+        yield from dbt.cli(["build", "--vars", variables], context=context).stream()
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(
+        resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())}
+    )
