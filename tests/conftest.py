@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,21 @@ def settings(tmp_path: Path) -> Settings:
     s = load_settings({"FORDERWERK_HOME": str(tmp_path / "home")})
     s.ensure_workspace()
     return s
+
+
+def _newest_mtime(folder: Path) -> float:
+    return max((p.stat().st_mtime for p in folder.rglob("*") if p.is_file()), default=0.0)
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """The manifest the Dagster definitions load, re-parsed when a model changed since."""
+    from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
+
+    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
+    sources = max(_newest_mtime(DBT_PROJECT_DIR / d) for d in ("models", "macros", "tests"))
+    if not manifest.exists() or manifest.stat().st_mtime < sources:
+        subprocess.run([dbt_executable(), "parse", "--quiet", "--profiles-dir", "."],
+                       cwd=DBT_PROJECT_DIR, check=True,
+                       env={**os.environ, "FORDERWERK_WAREHOUSE": "/nonexistent/parse-only"})
+    return manifest

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from orchestration.definitions import defs
 from orchestration.defs.ingest.sensors import landing_sensor
@@ -14,6 +15,8 @@ from orchestration.loading.warehouse import connect
 from orchestration.runner import run_job
 from orchestration.settings import Settings
 from tests.loading.test_ingest_erp import CUSTOMERS, DOCUMENTS
+
+pytestmark = pytest.mark.usefixtures("dbt_manifest")
 
 RAW_KEYS = {
     "raw/erp__customers",

@@ -14,6 +14,12 @@ from decimal import Decimal
 
 from orchestration.ingest.errors import Issue
 
+#: German GVCs (DK Geschäftsvorfallcodes) of payments that came back: 108/109 SEPA direct
+#: debit returned (B2B/Core, "Rücklastschrift"), 159/160 SEPA credit transfer returned
+#: ("Retoure", standard/instant), 181/184 SEPA direct debit re-credited after a return
+#: ("Wiedergutschrift", Core/B2B). Not 820 ("Umbuchung", a transfer between own accounts).
+RETURN_GVCS = frozenset({"108", "109", "159", "160", "181", "184"})
+
 
 @dataclass(frozen=True)
 class BankTransaction:

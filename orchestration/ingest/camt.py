@@ -25,6 +25,7 @@ import schwifty
 from lxml import etree
 
 from orchestration.ingest.bank_model import (
+    RETURN_GVCS,
     BankStatement,
     BankTransaction,
     ParsedBankFile,
@@ -48,8 +49,6 @@ _NOT_BOOKED = frozenset({"PDNG", "INFO", "FUTR"})
 RETURN_SUBFAMILIES = frozenset({"RRTN", "RPCR", "UPDD", "PRDD", "ARET", "AREV"})
 #: SWIFT transaction type of a returned item, as used in German "NRTI+109" proprietary codes.
 RETURN_SWIFT_CODES = frozenset({"NRTI", "RTI"})
-#: German DK "Geschäftsvorfallcodes" of returned SEPA direct debits and credit transfers.
-RETURN_GVCS = frozenset({"109", "159", "160"})
 _GVC_ISSUERS = frozenset({"ZKA", "DK"})
 
 _NO_END_TO_END = frozenset({"NOTPROVIDED", "NOT PROVIDED", "NONREF"})

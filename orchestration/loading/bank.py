@@ -19,10 +19,32 @@ def parse_bank_file(data: bytes, file_name: str) -> ParsedBankFile:
     from orchestration.ingest.mt940 import looks_like_mt940, parse_mt940
 
     if looks_like_camt(data):
-        return parse_camt(data, file_name)
-    if looks_like_mt940(data):
-        return parse_mt940(data, file_name)
-    raise fail(file_name, "", "", "neither an ISO 20022 camt.053/054 nor a SWIFT MT940 statement")
+        parsed = parse_camt(data, file_name)
+    elif looks_like_mt940(data):
+        parsed = parse_mt940(data, file_name)
+    else:
+        raise fail(
+            file_name, "", "", "neither an ISO 20022 camt.053/054 nor a SWIFT MT940 statement"
+        )
+    _require_accounts(parsed, file_name)
+    return parsed
+
+
+def _require_accounts(parsed: ParsedBankFile, file_name: str) -> None:
+    """A statement fragment without its account (no :25:) cannot be told apart from others.
+
+    The parser reads such fragments (they occur in the wild), but loading them would file
+    payments under no account, where an identical fragment of another account would be
+    taken for a resend; so they are quarantined until sent complete.
+    """
+    nameless = [s.statement_id for s in parsed.statements if not s.account_iban]
+    if nameless:
+        raise fail(
+            file_name,
+            f"statement {nameless[0]}",
+            "account",
+            "names no account (camt Acct/Id, MT940 :25:); send the complete statement",
+        )
 
 
 def dedupe_bank_file(con: duckdb.DuckDBPyConnection, tables: dict[str, list[dict]]) -> int:
