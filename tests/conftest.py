@@ -48,7 +48,41 @@ def dbt_manifest() -> Path:
     manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
     sources = max(_newest_mtime(DBT_PROJECT_DIR / d) for d in ("models", "macros", "tests"))
     if not manifest.exists() or manifest.stat().st_mtime < sources:
-        subprocess.run([dbt_executable(), "parse", "--quiet", "--profiles-dir", "."],
-                       cwd=DBT_PROJECT_DIR, check=True,
-                       env={**os.environ, "FORDERWERK_WAREHOUSE": "/nonexistent/parse-only"})
+        subprocess.run(
+            [dbt_executable(), "parse", "--quiet", "--profiles-dir", "."],
+            cwd=DBT_PROJECT_DIR,
+            check=True,
+            env={**os.environ, "FORDERWERK_WAREHOUSE": "/nonexistent/parse-only"},
+        )
     return manifest
+
+
+SAMPLE = PROJECT_ROOT / "seeds" / "sample"
+
+
+def sample_as_of() -> str:
+    """The last business day of the bundled sample (its manifest's ``end``)."""
+    return json.loads((SAMPLE / "manifest.json").read_text())["end"]
+
+
+@pytest.fixture(scope="session")
+def sample_workspace(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> Settings:
+    """The bundled sample company run through the whole pipeline once per test session.
+
+    Tests read it (warehouse, serving snapshot, outbox); none may write to it.
+    """
+    from datetime import date
+
+    from orchestration.loading.files import stage_into_landing
+    from orchestration.runner import run_job
+
+    if not (SAMPLE / "manifest.json").exists():
+        pytest.skip("no bundled sample in seeds/sample")
+    settings = load_settings({"FORDERWERK_HOME": str(tmp_path_factory.mktemp("sample") / "home")})
+    settings.ensure_workspace()
+    for source in ("erp", "bank", "bureau", "ops"):
+        files = sorted((SAMPLE / "landing" / source).glob("*"))
+        stage_into_landing(settings, files, source)
+    outcome = run_job(settings, "daily_job", date.fromisoformat(sample_as_of()))
+    assert outcome.success, outcome.failures
+    return settings

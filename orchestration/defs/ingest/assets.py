@@ -7,6 +7,7 @@ import dagster as dg
 
 from orchestration.defs.resources import WorkspaceResource
 from orchestration.ingest.erp import ENTITIES
+from orchestration.loading.app_events import copy_app_events
 from orchestration.loading.ingest import IngestReport, ingest_source
 from orchestration.loading.reference import load_fx_rates
 from orchestration.loading.warehouse import connect
@@ -134,3 +135,12 @@ def reference_fx_rates(
             "file": str(settings.fx_rates_file),
         }
     )
+
+
+@dg.asset(key=raw_key("ops__app_events"), group_name=GROUP, kinds=KINDS)
+def ops_app_events(workspace: WorkspaceResource) -> dg.MaterializeResult:
+    """Notes, promises, disputes and blocks entered in the app, copied from the ops store."""
+    settings = workspace.settings()
+    with connect(settings) as con:
+        rows = copy_app_events(settings, con)
+    return dg.MaterializeResult(metadata={"dagster/row_count": dg.MetadataValue.int(rows)})

@@ -1,0 +1,1 @@
+"""Forderwerk actions: the operational store, dunning engine, rendering and delivery."""
