@@ -37,7 +37,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	cd orchestration && ../$(BIN)/dg check defs
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dg check defs
 
 format: setup
 	$(BIN)/ruff check --fix .

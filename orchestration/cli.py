@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from orchestration.generate.config import SAMPLE_END
 from orchestration.settings import load_settings
 
 console = Console(stderr=False)
@@ -53,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--invoices", type=int, default=None, help="total invoices (default: by customers)"
     )
-    gen.add_argument("--end", type=_as_of, default=date(2026, 11, 20), help="last business day")
+    gen.add_argument("--start", type=_as_of, default=None, help="first day (default end - 2 years)")
+    gen.add_argument("--end", type=_as_of, default=SAMPLE_END, help="last business day")
     return parser
 
 

@@ -8,6 +8,7 @@ current working directory.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -112,8 +113,10 @@ class Settings:
 
 def dbt_executable() -> str:
     """The dbt installed beside this Python, so dbt runs without an activated venv."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else "dbt"
+    for folder in (Path(sys.executable).parent, Path(sys.prefix) / "bin"):
+        if (folder / "dbt").exists():
+            return str(folder / "dbt")
+    return shutil.which("dbt") or "dbt"
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:

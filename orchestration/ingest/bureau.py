@@ -57,8 +57,6 @@ def parse_bureau(
                     f"{pd} is not between 0 and 1",
                 )
             )
-    if not rows and not issues:
-        issues.append(Issue(file_name, "", "", "holds no reports"))
     raise_issues(issues)
     return rows
 

@@ -113,8 +113,6 @@ def parse_erp(data: bytes, file_name: str, known_customers: Collection[str]) -> 
         ]
     if entity in ("documents", "payments"):
         issues += _unknown_customers(rows, known_customers, file_name)
-    if not rows and not issues:
-        issues.append(Issue(file_name, "", "", "has a header but no rows"))
     raise_issues(issues)
     return ErpTable(entity, rows, records.encoding)
 

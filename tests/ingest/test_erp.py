@@ -166,3 +166,8 @@ def test_bad_iban_and_country():
     with pytest.raises(IngestError) as exc:
         parse_erp(data, "customers.csv", set())
     assert set(issues_of(exc)) == {("line 2", "country"), ("line 2", "iban")}
+
+
+def test_header_only_extract_is_a_valid_empty_delta():
+    header = b"payment_id,customer_id,document_id,amount,currency,payment_date\n"
+    assert parse_erp(header, "payments_2026-08.csv", set()).rows == []
