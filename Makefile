@@ -29,6 +29,8 @@ demo: setup
 	$(BIN)/forderwerk ingest seeds/sample/landing/erp/* seeds/sample/landing/bureau/* \
 		seeds/sample/landing/ops/* seeds/sample/landing/bank/*
 	$(BIN)/forderwerk run --as-of $$($(BIN)/python -c "import json;print(json.load(open('seeds/sample/manifest.json'))['end'])")
+	@echo "Demo users (for this demo only; passwords are the user name + -demo):"
+	$(BIN)/forderwerk users demo
 	$(BIN)/forderwerk serve --host $(HOST) --port $(PORT) --dagster-port $(DAGSTER_PORT)
 
 test: setup

@@ -112,3 +112,139 @@ def events_for(engine: sa.Engine, customer_id: str) -> list[dict]:
 def all_events(engine: sa.Engine) -> list[dict]:
     with engine.connect() as con:
         return [dict(row._mapping) for row in con.execute(sa.select(events).order_by(events.c.at))]
+
+
+# --- the action ledger (dunning engine) ----------------------------------------------
+# Every dunning action is written here before anything is delivered: a row per action
+# (one delivery of one notice, task or agency handover) keyed by an idempotency key, its
+# items (documents, with the figures stated), the rendered content exactly as delivered,
+# and a log of every state change. actions/ledger.py holds the functions on these tables.
+
+ACTION_STATES = (
+    "planned",
+    "awaiting_approval",
+    "approved",
+    "rejected",
+    "rendered",
+    "delivering",
+    "sent",
+    "failed",
+    "uncertain",
+    "cancelled",
+)
+
+dunning_actions = sa.Table(
+    "dunning_actions",
+    metadata,
+    sa.Column("action_id", sa.String(40), primary_key=True),
+    sa.Column("idempotency_key", sa.String(64), nullable=False, unique=True),  # sha256 hex
+    sa.Column("key_text", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),  # notice | task | agency
+    sa.Column("as_of_date", sa.Date, nullable=False),
+    sa.Column("customer_id", sa.String(100), nullable=False),
+    sa.Column("entity", sa.String(40)),
+    sa.Column("channel", sa.String(20), nullable=False),  # email | letter | phone | agency
+    sa.Column("level", sa.Integer, nullable=False),
+    sa.Column("procedure", sa.String(60)),
+    sa.Column("step_number", sa.Integer),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("template", sa.String(100)),
+    sa.Column("language", sa.String(10)),
+    sa.Column("currency", sa.String(3)),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("requires_approval", sa.Boolean, nullable=False, default=False),
+    sa.Column("approval_reasons", sa.Text),
+    sa.Column("notice_fee", sa.Numeric(18, 2, asdecimal=True)),
+    sa.Column("total_amount", sa.Numeric(18, 2, asdecimal=True)),
+    sa.Column("interest_status", sa.String(10)),  # known | unknown | none
+    sa.Column("reason", sa.Text),
+    sa.Column("payload", sa.Text),  # JSON: recipient, address, collector, agency ...
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", sa.DateTime),
+    sa.Column("delivery_started_at", sa.DateTime),
+    sa.Column("delivered_at", sa.DateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Column("artifact", sa.Text),  # path of the file written, if any
+    sa.Column("provider_message_id", sa.String(200)),
+    sa.Column("decided_by", sa.String(200)),
+    sa.Column("decided_at", sa.DateTime),
+    sa.Column("decision_text", sa.Text),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.CheckConstraint(
+        f"state in ({', '.join(repr(s) for s in ACTION_STATES)})", name="action_state"
+    ),
+)
+
+dunning_action_items = sa.Table(
+    "dunning_action_items",
+    metadata,
+    sa.Column(
+        "action_id", sa.String(40), sa.ForeignKey("dunning_actions.action_id"), primary_key=True
+    ),
+    sa.Column("document_id", sa.String(100), primary_key=True),
+    sa.Column("proposal_id", sa.String(300)),
+    sa.Column("level", sa.Integer, nullable=False),
+    sa.Column("step_number", sa.Integer),
+    sa.Column("issue_date", sa.Date),
+    sa.Column("due_date", sa.Date),
+    sa.Column("days_past_due", sa.Integer),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("open_amount", sa.Numeric(18, 2, asdecimal=True), nullable=False),
+    sa.Column("interest_amount", sa.Numeric(18, 2, asdecimal=True)),  # null: unknown
+    sa.Column("interest_status", sa.String(10), nullable=False),  # known | unknown | none
+    sa.Column("interest_from", sa.Date),
+    sa.Column("interest_note", sa.Text),
+    sa.Column("earlier_fees", sa.Numeric(18, 2, asdecimal=True), nullable=False),
+    sa.Column("flat_fee", sa.Numeric(18, 2, asdecimal=True), nullable=False),  # new here
+    sa.Column("dunning_fee", sa.Numeric(18, 2, asdecimal=True), nullable=False),  # new here
+    sa.Column("books_charges", sa.Boolean, nullable=False),  # this row books the new fees
+)
+
+dunning_action_log = sa.Table(
+    "dunning_action_log",
+    metadata,
+    sa.Column("log_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("action_id", sa.String(40), nullable=False, index=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("from_state", sa.String(20)),
+    sa.Column("to_state", sa.String(20), nullable=False),
+    sa.Column("actor", sa.String(200)),
+    sa.Column("detail", sa.Text),
+)
+
+dunning_renders = sa.Table(
+    "dunning_renders",
+    metadata,
+    sa.Column(
+        "action_id", sa.String(40), sa.ForeignKey("dunning_actions.action_id"), primary_key=True
+    ),
+    sa.Column("subject", sa.Text),
+    sa.Column("text_body", sa.Text),
+    sa.Column("html_body", sa.Text),
+    sa.Column("pdf", sa.LargeBinary),
+    sa.Column("rendered_at", sa.DateTime, nullable=False),
+)
+
+
+def events_where(
+    engine: sa.Engine,
+    *,
+    customer_ids: list[str] | None = None,
+    types: list[str] | None = None,
+    references: list[str] | None = None,
+) -> list[dict]:
+    """Events matching every filter given (None: no filter on that field), oldest first.
+
+    The app reads its live state from here (open disputes, decided approvals, tasks done)
+    so what a user saves shows at once, before the next pipeline run.
+    """
+    query = sa.select(events).order_by(events.c.at, events.c.event_id)
+    if customer_ids is not None:
+        query = query.where(events.c.customer_id.in_(customer_ids))
+    if types is not None:
+        query = query.where(events.c.type.in_(types))
+    if references is not None:
+        query = query.where(events.c.reference.in_(references))
+    with engine.connect() as con:
+        return [dict(row._mapping) for row in con.execute(query)]

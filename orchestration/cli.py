@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from datetime import date
 from pathlib import Path
@@ -39,6 +40,31 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["erp", "bank", "bureau", "ops"],
         help="landing folder to use (default: recognised from each file)",
     )
+
+    dunning = sub.add_parser("dunning", help="dunning commands")
+    dunning_sub = dunning.add_subparsers(dest="dunning_command", required=True)
+    preview = dunning_sub.add_parser("preview", help="what the next dunning run would do")
+    preview.add_argument("--as-of", type=_as_of, default=date.today())
+
+    approve = sub.add_parser("approve", help="approve dunning actions waiting for approval")
+    approve.add_argument("actions", nargs="+")
+    approve.add_argument("--actor", default=getpass.getuser())
+    reject = sub.add_parser("reject", help="reject dunning actions waiting for approval")
+    reject.add_argument("actions", nargs="+")
+    reject.add_argument("--reason", required=True)
+    reject.add_argument("--actor", default=getpass.getuser())
+
+    users = sub.add_parser("users", help="manage the app's users")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="add a user (password read from stdin or prompted)")
+    add.add_argument("name")
+    add.add_argument(
+        "--role",
+        required=True,
+        choices=["cfo", "controller", "credit_manager", "collector", "admin"],
+    )
+    add.add_argument("--collector", default=None, help="ERP collector name (role collector)")
+    users_sub.add_parser("demo", help="create the documented demo users (demo only)")
 
     serve = sub.add_parser("serve", help="the Dagster UI and the Streamlit app, until Ctrl-C")
     serve.add_argument("--host", default="127.0.0.1")
@@ -102,6 +128,83 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     with console.status(f"Ingesting {len(args.files)} file(s) ..."):
         outcome = run_job(settings, "ingest_job", date.today())
     return _report(outcome)
+
+
+def cmd_dunning(args: argparse.Namespace) -> int:
+    from actions.engine import preview
+    from orchestration.loading.warehouse import connect
+
+    settings = load_settings()
+    if not settings.warehouse_path.exists():
+        console.print("[red]no warehouse yet: run `forderwerk run` first[/red]")
+        return 2
+    with connect(settings, read_only=True) as con:
+        result = preview(settings, con, args.as_of)
+    table = Table(
+        "action",
+        "customer",
+        "channel",
+        "level",
+        "total",
+        "approval",
+        "reason",
+        title=f"Dunning preview for {args.as_of} (nothing is sent)",
+    )
+    for row in result.actions:
+        table.add_row(
+            str(row["action_id"]),
+            str(row["customer_id"]),
+            str(row["channel"]),
+            str(row["level"]),
+            f"{row['total']} {row['currency']}",
+            "yes" if row["requires_approval"] else "",
+            str(row.get("reason") or ""),
+        )
+    console.print(table)
+    console.print(
+        f"{len(result.actions)} action(s) would be planned, {len(result.stops)} stopped, "
+        f"{len(result.awaiting_approval)} already awaiting approval, "
+        f"{len(result.failed)} failed, {len(result.uncertain)} uncertain."
+    )
+    return 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from actions.approvals import approve
+
+    return _decisions(approve(load_settings(), args.actions, args.actor))
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    from actions.approvals import reject
+
+    return _decisions(reject(load_settings(), args.actions, args.actor, args.reason))
+
+
+def _decisions(decisions: list) -> int:
+    for decision in decisions:
+        mark = "[green]ok[/green]" if decision.state else "[yellow]unchanged[/yellow]"
+        console.print(f"{mark} {decision.action_id}: {decision.message}")
+    return 0 if all(d.state for d in decisions) else 1
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from dashboards.users import add_user, create_demo_users
+
+    settings = load_settings()
+    settings.ensure_workspace()
+    if args.users_command == "demo":
+        for name, role, collector, password in create_demo_users(settings):
+            console.print(f"{name:<20} {role:<15} {collector or '':<20} password: {password}")
+        return 0
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass()
+    try:
+        user = add_user(settings, args.name, args.role, args.collector, password)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 2
+    console.print(f"user {user.name} ({user.role}) saved to {settings.users_file}")
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

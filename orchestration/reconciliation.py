@@ -52,7 +52,11 @@ def open_items_differences(con: duckdb.DuckDBPyConnection, as_of: date) -> list[
 
 
 def bank_credit_differences(con: duckdb.DuckDBPyConnection, as_of: date) -> list[tuple]:
-    """Every incoming bank credit is applied or unapplied: the two add up to its amount."""
+    """Every incoming bank credit is applied, unapplied or returned, adding up to its amount.
+
+    A returned credit's applications are reversed by negative rows, so what it applied
+    nets to zero and the bank's return debit accounts for the rest.
+    """
     return con.execute(
         """
         with credits as (
@@ -67,13 +71,18 @@ def bank_credit_differences(con: duckdb.DuckDBPyConnection, as_of: date) -> list
         unapplied as (
             select payment_id, sum(amount) as amount
             from marts.fct_unapplied_cash where payment_source = 'bank' group by all
+        ),
+        returned as (
+            select payment_id, sum(returned_amount) as amount
+            from intermediate.int_payment_returns_matched group by all
         )
         select c.payment_id, c.amount, coalesce(a.amount, 0) as applied_amount,
-               coalesce(u.amount, 0) as unapplied_amount
+               coalesce(u.amount, 0) as unapplied_amount, coalesce(r.amount, 0) as returned_amount
         from credits c
         left join applied a using (payment_id)
         left join unapplied u using (payment_id)
-        where coalesce(a.amount, 0) + coalesce(u.amount, 0) <> c.amount
+        left join returned r using (payment_id)
+        where coalesce(a.amount, 0) + coalesce(u.amount, 0) + coalesce(r.amount, 0) <> c.amount
         order by c.payment_id
         limit 100
         """,

@@ -110,6 +110,12 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("reference", "VARCHAR"),
         ("_loaded_at", "TIMESTAMP"),
     ],
+    "ops__dunning_levels": [
+        ("document_id", "VARCHAR"),
+        ("dunning_level", "INTEGER"),
+        ("last_dunned_date", "DATE"),
+        ("_loaded_at", "TIMESTAMP"),
+    ],
     "reference__fx_rates": [
         ("rate_date", "DATE"),
         ("currency", "VARCHAR"),

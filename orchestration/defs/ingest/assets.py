@@ -7,7 +7,7 @@ import dagster as dg
 
 from orchestration.defs.resources import WorkspaceResource
 from orchestration.ingest.erp import ENTITIES
-from orchestration.loading.app_events import copy_app_events
+from orchestration.loading.app_events import copy_app_events, copy_dunning_levels
 from orchestration.loading.ingest import IngestReport, ingest_source
 from orchestration.loading.reference import load_fx_rates
 from orchestration.loading.warehouse import connect
@@ -143,4 +143,13 @@ def ops_app_events(workspace: WorkspaceResource) -> dg.MaterializeResult:
     settings = workspace.settings()
     with connect(settings) as con:
         rows = copy_app_events(settings, con)
+    return dg.MaterializeResult(metadata={"dagster/row_count": dg.MetadataValue.int(rows)})
+
+
+@dg.asset(key=raw_key("ops__dunning_levels"), group_name=GROUP, kinds=KINDS)
+def ops_dunning_levels(workspace: WorkspaceResource) -> dg.MaterializeResult:
+    """The dunning level each document reached by notices actually sent (action ledger)."""
+    settings = workspace.settings()
+    with connect(settings) as con:
+        rows = copy_dunning_levels(settings, con)
     return dg.MaterializeResult(metadata={"dagster/row_count": dg.MetadataValue.int(rows)})

@@ -19,8 +19,11 @@ def _table(rows: list[tuple], header: list[str]) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join(lines))
 
 
-@dg.asset_check(asset=OPEN_ITEMS, blocking=True,
-                description="Per customer and currency, documents − payments = open items.")
+@dg.asset_check(
+    asset=OPEN_ITEMS,
+    blocking=True,
+    description="Per customer and currency, documents − payments = open items.",
+)
 def open_items_reconcile(
     context: dg.AssetCheckExecutionContext, workspace: WorkspaceResource
 ) -> dg.AssetCheckResult:
@@ -28,18 +31,23 @@ def open_items_reconcile(
     with connect(workspace.settings(), read_only=False) as con:
         rows = open_items_differences(con, as_of)
     header = ["customer", "currency", "documents", "applied", "open items", "difference"]
-    return dg.AssetCheckResult(passed=not rows, metadata={
-        "differences": len(rows), "rows": _table(rows, header)})
+    return dg.AssetCheckResult(
+        passed=not rows, metadata={"differences": len(rows), "rows": _table(rows, header)}
+    )
 
 
-@dg.asset_check(asset=PAYMENT_MATCHES, blocking=True,
-                description="Every bank credit is applied or unapplied, to the cent.")
+@dg.asset_check(
+    asset=PAYMENT_MATCHES,
+    blocking=True,
+    description="Every bank credit is applied or unapplied, to the cent.",
+)
 def bank_credits_accounted(
     context: dg.AssetCheckExecutionContext, workspace: WorkspaceResource
 ) -> dg.AssetCheckResult:
     as_of = date.fromisoformat(as_of_for(context))
     with connect(workspace.settings(), read_only=False) as con:
         rows = bank_credit_differences(con, as_of)
-    header = ["payment", "amount", "applied", "unapplied"]
-    return dg.AssetCheckResult(passed=not rows, metadata={
-        "differences": len(rows), "rows": _table(rows, header)})
+    header = ["payment", "amount", "applied", "unapplied", "returned"]
+    return dg.AssetCheckResult(
+        passed=not rows, metadata={"differences": len(rows), "rows": _table(rows, header)}
+    )

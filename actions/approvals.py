@@ -1,0 +1,212 @@
+"""Approval (Freigabe) of dunning actions: by the app (ops events ``approval`` /
+``rejection`` whose ``reference`` is a proposal id or an action id) or by
+``forderwerk approve`` / ``forderwerk reject`` (the functions here, which record the same
+events, so the ops store holds every decision whoever made it).
+
+An event referencing an action id decides that action. An event referencing a proposal id
+(``dunning_proposal_id`` of ``marts.fct_dunning_proposals``, stable while the step stays
+due) decides every action awaiting approval that carries the proposal: an approval once
+approvals cover all its proposals, a rejection at once. Proposal events count only when
+recorded after the last decision on an earlier action with the same proposal and at most
+``LOOKBACK_DAYS`` before the action's as-of date, so an old rejection does not reject the
+step forever.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from actions import ledger
+from actions.ops_store import Event, all_events, engine_for, record_event
+from orchestration.settings import Settings
+
+LOOKBACK_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Decision:
+    action_id: str
+    state: str | None  # the state after the call; None when nothing changed
+    message: str
+
+
+def apply_decisions(engine: sa.Engine) -> list[Decision]:
+    """Decide every action awaiting approval that an approval or rejection event covers."""
+    waiting = ledger.actions(engine, states=("awaiting_approval",))
+    if not waiting:
+        return []
+    events = [e for e in all_events(engine) if e["type"] in ("approval", "rejection")]
+    items = ledger.items(engine, [a["action_id"] for a in waiting])
+    decided_before = _last_decisions(engine)
+    out = []
+    for action in waiting:
+        proposals = {i["proposal_id"] for i in items[action["action_id"]] if i["proposal_id"]}
+        decision = _decide(action, proposals, events, decided_before)
+        if decision is None:
+            continue
+        event, state = decision
+        if ledger.transition(
+            engine,
+            action["action_id"],
+            state,
+            expected=("awaiting_approval",),
+            actor=event["actor"],
+            detail=f"ops event {event['event_id']}: {event.get('text') or ''}".strip(),
+            decided_by=event["actor"],
+            decided_at=event["at"],
+            decision_text=event.get("text"),
+        ):
+            out.append(Decision(action["action_id"], state, f"{state} by {event['actor']}"))
+    return out
+
+
+def _decide(
+    action: dict, proposals: set[str], events: list[dict], decided_before: dict[str, datetime]
+) -> tuple[dict, str] | None:
+    direct = [e for e in events if e.get("reference") == action["action_id"]]
+    if direct:
+        event = max(direct, key=lambda e: e["at"])
+        return event, "approved" if event["type"] == "approval" else "rejected"
+    earliest = datetime.combine(
+        action["as_of_date"] - timedelta(days=LOOKBACK_DAYS), datetime.min.time()
+    )
+
+    def counts(e: dict) -> bool:
+        ref = e.get("reference")
+        if ref not in proposals or e["at"] < earliest:
+            return False
+        return ref not in decided_before or e["at"] > decided_before[ref]
+
+    relevant = [e for e in events if counts(e)]
+    rejections = [e for e in relevant if e["type"] == "rejection"]
+    if rejections:
+        return max(rejections, key=lambda e: e["at"]), "rejected"
+    approved = {e["reference"] for e in relevant if e["type"] == "approval"}
+    if proposals and approved >= proposals:
+        return max((e for e in relevant if e["type"] == "approval"), key=lambda e: e["at"]), (
+            "approved"
+        )
+    return None
+
+
+def _last_decisions(engine: sa.Engine) -> dict[str, datetime]:
+    """Per proposal id, when an action carrying it was last decided."""
+    decided = [a for a in ledger.actions(engine) if a["decided_at"] is not None]
+    items = ledger.items(engine, [a["action_id"] for a in decided])
+    out: dict[str, datetime] = {}
+    for action in decided:
+        for item in items[action["action_id"]]:
+            if item["proposal_id"]:
+                previous = out.get(item["proposal_id"])
+                out[item["proposal_id"]] = max(filter(None, (previous, action["decided_at"])))
+    return out
+
+
+def approve(
+    settings: Settings, action_ids: list[str], actor: str, *, engine: sa.Engine | None = None
+) -> list[Decision]:
+    """Approve actions awaiting approval; a failed or uncertain delivery is released for
+    another attempt (rendered again). Delivery follows in the next dunning run."""
+    engine = engine or engine_for(settings)
+    out = []
+    for action_id in action_ids:
+        action = _one(engine, action_id)
+        if action is None:
+            out.append(Decision(action_id, None, "no such action"))
+            continue
+        state = action["state"]
+        if state == "awaiting_approval":
+            _record(engine, action, "approval", actor, None)
+            out.extend(d for d in apply_decisions(engine) if d.action_id == action_id)
+        elif state in ("failed", "uncertain"):
+            _record(engine, action, "approval", actor, f"release {state} delivery again")
+            ok = ledger.transition(
+                engine,
+                action_id,
+                "approved",
+                expected=(state,),
+                actor=actor,
+                detail=f"released again after {state}: rendered and delivered anew",
+                next_attempt_at=None,
+                attempts=0,
+            )
+            out.append(Decision(action_id, "approved" if ok else None, f"released from {state}"))
+        else:
+            out.append(Decision(action_id, None, f"not awaiting approval (state {state})"))
+    return out
+
+
+def reject(
+    settings: Settings,
+    action_ids: list[str],
+    actor: str,
+    reason: str,
+    *,
+    engine: sa.Engine | None = None,
+) -> list[Decision]:
+    """Reject actions that have not gone out (awaiting approval, approved, rendered, failed
+    or uncertain). The documents wait the step's minimum days before they come up again."""
+    if not reason or not reason.strip():
+        raise ValueError("a rejection needs a reason")
+    engine = engine or engine_for(settings)
+    out = []
+    allowed = ("awaiting_approval", "approved", "rendered", "failed", "uncertain")
+    for action_id in action_ids:
+        action = _one(engine, action_id)
+        if action is None:
+            out.append(Decision(action_id, None, "no such action"))
+            continue
+        if action["state"] not in allowed:
+            out.append(Decision(action_id, None, f"cannot reject in state {action['state']}"))
+            continue
+        _record(engine, action, "rejection", actor, reason)
+        ok = ledger.transition(
+            engine,
+            action_id,
+            "rejected",
+            expected=allowed,
+            actor=actor,
+            detail=reason,
+            decided_by=actor,
+            decided_at=ledger.utcnow(),
+            decision_text=reason,
+        )
+        out.append(Decision(action_id, "rejected" if ok else None, reason))
+    return out
+
+
+def _one(engine: sa.Engine, action_id: str) -> dict | None:
+    found = ledger.actions(engine, action_ids=[action_id])
+    return found[0] if found else None
+
+
+def _record(engine: sa.Engine, action: dict, kind: str, actor: str, text: str | None) -> None:
+    record_event(
+        engine,
+        Event(
+            customer_id=action["customer_id"],
+            type=kind,
+            actor=actor,
+            text=text,
+            reference=action["action_id"],
+        ),
+    )
+
+
+def expire_approvals(engine: sa.Engine, as_of: date, days: int) -> list[str]:
+    """Cancel actions that waited longer than ``days`` for approval: their figures are
+    stale; the documents are planned afresh."""
+    out = []
+    for action in ledger.actions(engine, states=("awaiting_approval",)):
+        if (as_of - action["as_of_date"]).days > days and ledger.transition(
+            engine,
+            action["action_id"],
+            "cancelled",
+            expected=("awaiting_approval",),
+            detail=f"no decision within {days} days",
+        ):
+            out.append(action["action_id"])
+    return out

@@ -1,0 +1,566 @@
+"""The daily dunning run: decide -> approve -> render -> deliver, every action written to
+the ledger first. Plain functions (no Dagster): ``run_dunning`` for the asset,
+``preview`` for ``forderwerk dunning preview``.
+
+A run may stop anywhere (a crash, a killed process) and the next run continues: actions
+are planned idempotently (same key, same row), an action found ``delivering`` was cut off
+while going out (a file is simply written again; an e-mail handed to SendGrid becomes
+``uncertain`` and is not resent without a person), ``planned``/``approved`` actions are
+rendered, ``rendered`` ones delivered, ``failed`` ones retried with backoff for a few runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import sqlalchemy as sa
+
+from actions import approvals, delivery, ledger, legal, rendering
+from actions.company import COMPANY_FILE, Company, load_company
+from actions.ops_store import all_events, engine_for
+from actions.planning import Context, Plan, plan_day
+from actions.policy import PROCEDURES_DIR, Policy, load_policy
+from actions.stops import Stop, StopChecker, merge_events
+from actions.warehouse import WarehouseData, read_warehouse
+from orchestration.settings import Settings
+
+#: warehouse worklist tasks the engine carries out itself (with a ledger entry)
+ENGINE_TASKS = ("phone_step", "follow_up_broken_promise")
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    retry: delivery.RetryPolicy = field(default_factory=delivery.RetryPolicy)
+    payment_grace_days: int = 5
+    approval_expiry_days: int = 14
+    procedures_dir: Path = PROCEDURES_DIR
+    law_dir: Path = legal.LAW_DIR
+    company_file: Path = COMPANY_FILE
+    templates_dir: Path = rendering.TEMPLATES_DIR
+
+
+@dataclass
+class RunReport:
+    as_of: date
+    planned: list[str] = field(default_factory=list)  # action ids new in this run
+    awaiting_approval: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    uncertain: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+    decisions: list[approvals.Decision] = field(default_factory=list)
+    stops: list[Stop] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        keys = ("planned", "awaiting_approval", "sent", "failed", "uncertain", "cancelled")
+        return {k: len(getattr(self, k)) for k in keys} | {"stops": len(self.stops)}
+
+
+@dataclass(frozen=True)
+class _Setup:
+    policy: Policy
+    laws: dict[str, legal.Law]
+    company: Company
+
+
+def _setup(config: EngineConfig) -> _Setup:
+    policy = load_policy(config.procedures_dir)
+    laws = {p.law: legal.load_law(p.law, config.law_dir) for p in policy.procedures.values()}
+    return _Setup(policy, laws, load_company(config.company_file))
+
+
+def _context(
+    setup: _Setup, data: WarehouseData, engine: sa.Engine, config: EngineConfig
+) -> Context:
+    histories = ledger.document_histories(engine)
+    checker = StopChecker(
+        data.as_of,
+        events=merge_events(data.events, all_events(engine)),
+        payments=data.payments,
+        unapplied=data.unapplied,
+        histories=histories,
+        customers=data.customers,
+        payment_grace_days=config.payment_grace_days,
+    )
+    return Context(setup.policy, setup.laws, setup.company, histories, checker)
+
+
+def run_dunning(
+    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    *,
+    config: EngineConfig | None = None,
+    engine: sa.Engine | None = None,
+) -> RunReport:
+    """The day's dunning run on the warehouse ``con`` (built for ``as_of``): decide and
+    record, then render and deliver whatever is ready (also what earlier runs left)."""
+    config = config or EngineConfig()
+    engine = engine or engine_for(settings)
+    setup = _setup(config)
+    report, data = _decide(con, as_of, config, engine, setup)
+    report.rendered, render_failures = render_ready(engine, setup.company, config)
+    report.failed += render_failures
+    sent, failed = deliver_ready(settings, engine, setup.company, config)
+    report.sent += sent
+    report.failed += failed
+    write_worklists(settings, engine, as_of, data.worklist)
+    return report
+
+
+def plan_and_record(
+    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    *,
+    config: EngineConfig | None = None,
+    engine: sa.Engine | None = None,
+) -> RunReport:
+    """Only the first half of a run: decide and write the day's actions to the ledger,
+    route those needing approval; nothing is rendered or delivered."""
+    config = config or EngineConfig()
+    engine = engine or engine_for(settings)
+    return _decide(con, as_of, config, engine, _setup(config))[0]
+
+
+def _decide(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    config: EngineConfig,
+    engine: sa.Engine,
+    setup: _Setup,
+) -> tuple[RunReport, WarehouseData]:
+    report = RunReport(as_of=as_of)
+    report.uncertain += recover_interrupted(engine)
+    report.decisions += approvals.apply_decisions(engine)
+    report.cancelled += approvals.expire_approvals(engine, as_of, config.approval_expiry_days)
+    data = read_warehouse(con, as_of)
+    report.cancelled += cancel_stale(engine, data, _context(setup, data, engine, config))
+    plan = plan_day(data, _context(setup, data, engine, config))
+    report.stops, report.skipped = plan.stops, plan.skipped
+    report.planned = record_plan(engine, plan)
+    report.awaiting_approval = route_for_approval(engine)
+    report.decisions += approvals.apply_decisions(engine)
+    return report, data
+
+
+def recover_interrupted(engine: sa.Engine) -> list[str]:
+    """Actions a crash left ``delivering``: files are written again (idempotent); an
+    e-mail possibly accepted by SendGrid becomes ``uncertain``."""
+    uncertain = []
+    for action in ledger.actions(engine, states=("delivering",)):
+        if action["artifact"] == "sendgrid":
+            ledger.transition(
+                engine,
+                action["action_id"],
+                "uncertain",
+                expected=("delivering",),
+                detail="interrupted while handing the e-mail to SendGrid: check its activity "
+                f"feed for custom arg forderwerk_action_id={action['action_id']}",
+            )
+            uncertain.append(action["action_id"])
+        else:
+            ledger.transition(
+                engine,
+                action["action_id"],
+                "rendered",
+                expected=("delivering",),
+                detail="interrupted while writing the file: write it again",
+            )
+    return uncertain
+
+
+def cancel_stale(engine: sa.Engine, data: WarehouseData, ctx: Context) -> list[str]:
+    """Cancel actions not yet delivered whose documents were paid, changed or stopped since
+    they were planned: they would state wrong figures or dun someone who must not be."""
+    pending = ledger.actions(engine, states=ledger.CANCELLABLE_STATES)
+    items = ledger.items(engine, [a["action_id"] for a in pending])
+    out = []
+    for action in pending:
+        why = _stale_reason(items[action["action_id"]], data, ctx, action["action"])
+        if why and ledger.transition(
+            engine,
+            action["action_id"],
+            "cancelled",
+            expected=ledger.CANCELLABLE_STATES,
+            detail=why,
+        ):
+            out.append(action["action_id"])
+    return out
+
+
+def _stale_reason(items: list[dict], data: WarehouseData, ctx: Context, kind: str) -> str | None:
+    for item in items:
+        now = data.open_items.get(item["document_id"])
+        if now is None or Decimal(now["open_amount"]) <= 0:
+            return f"{item['document_id']} is no longer open"
+        if Decimal(now["open_amount"]) != Decimal(item["open_amount"]):
+            return f"{item['document_id']}: open amount changed to {now['open_amount']}"
+        stop = ctx.checker.stop_for(now, check_payments=False)
+        if stop is not None and not (
+            kind == "agency_handover" and stop.reason.startswith("agency")
+        ):
+            return f"{item['document_id']}: {stop.reason} ({stop.text})"
+    return None
+
+
+def record_plan(engine: sa.Engine, plan: Plan) -> list[str]:
+    """Write the planned actions (before anything is rendered or sent)."""
+    return [a.action_id for a in plan.actions if ledger.insert_action(engine, a)]
+
+
+def route_for_approval(engine: sa.Engine) -> list[str]:
+    out = []
+    for action in ledger.actions(engine, states=("planned",)):
+        if action["requires_approval"] and ledger.transition(
+            engine,
+            action["action_id"],
+            "awaiting_approval",
+            expected=("planned",),
+            detail=action["approval_reasons"],
+        ):
+            out.append(action["action_id"])
+    return out
+
+
+def render_ready(
+    engine: sa.Engine, company: Company, config: EngineConfig
+) -> tuple[list[str], list[str]]:
+    """Render planned actions that need no approval and approved ones."""
+    ready = [
+        a
+        for a in ledger.actions(engine, states=("planned", "approved"))
+        if a["state"] == "approved" or not a["requires_approval"]
+    ]
+    items = ledger.items(engine, [a["action_id"] for a in ready])
+    rendered, failed = [], []
+    for action in ready:
+        try:
+            content = render_action(action, items[action["action_id"]], company, config)
+        except Exception as exc:  # a broken template must show, not stop the run
+            ledger.transition(
+                engine,
+                action["action_id"],
+                "failed",
+                expected=(action["state"],),
+                last_error=f"rendering failed: {type(exc).__name__}: {exc}",
+                detail="rendering failed",
+            )
+            failed.append(action["action_id"])
+            continue
+        ledger.save_render(engine, action["action_id"], **content)
+        if ledger.transition(engine, action["action_id"], "rendered", expected=(action["state"],)):
+            rendered.append(action["action_id"])
+    return rendered, failed
+
+
+def render_action(action: dict, items: list[dict], company: Company, config: EngineConfig) -> dict:
+    """What the action delivers: e-mail subject/text/HTML, the letter PDF, a call script.
+    An agency handover is a data file written at delivery; nothing to render."""
+    if action["channel"] == "agency":
+        return {"subject": None, "text_body": None, "html_body": None, "pdf": None}
+    context = rendering.build_context(action, items, company)
+    out = rendering.render(context, config.templates_dir)
+    pdf = (
+        rendering.letter_pdf(out.html_body, config.templates_dir)
+        if action["channel"] == "letter"
+        else None
+    )
+    return {
+        "subject": out.subject,
+        "text_body": out.text_body,
+        "html_body": out.html_body,
+        "pdf": pdf,
+    }
+
+
+def deliver_ready(
+    settings: Settings, engine: sa.Engine, company: Company, config: EngineConfig
+) -> tuple[list[str], list[str]]:
+    """Deliver rendered actions and failed ones whose retry is due."""
+    now = ledger.utcnow()
+    ready = [
+        a
+        for a in ledger.actions(engine, states=("rendered", "failed"))
+        if a["state"] == "rendered"
+        or (
+            a["next_attempt_at"] is not None
+            and a["next_attempt_at"] <= now
+            and a["attempts"] < config.retry.max_runs
+        )
+    ]
+    sent, failed = [], []
+    for action in ready:
+        transport = delivery.email_transport(settings) if action["channel"] == "email" else "file"
+        if not ledger.begin_delivery(
+            engine, action["action_id"], expected=(action["state"],), transport=transport
+        ):
+            continue
+        try:
+            result = _deliver(settings, engine, action, company, config)
+        except delivery.DeliveryError as exc:
+            attempts = action["attempts"] + 1
+            retry_at = None
+            if exc.retryable and attempts < config.retry.max_runs:
+                retry_at = ledger.utcnow() + config.retry.next_run_delay(attempts)
+            ledger.transition(
+                engine,
+                action["action_id"],
+                "failed",
+                expected=("delivering",),
+                last_error=str(exc),
+                next_attempt_at=retry_at,
+                artifact=None,
+                detail=f"{exc} ({exc.attempts} call(s)); "
+                + (f"retry after {retry_at:%Y-%m-%d %H:%M} UTC" if retry_at else "no retry"),
+            )
+            failed.append(action["action_id"])
+            continue
+        ledger.transition(
+            engine,
+            action["action_id"],
+            "sent",
+            expected=("delivering",),
+            delivered_at=ledger.utcnow(),
+            artifact=result.artifact,
+            provider_message_id=result.provider_message_id,
+            last_error=None,
+            next_attempt_at=None,
+            detail=f"{result.artifact} ({result.attempts} call(s))",
+        )
+        sent.append(action["action_id"])
+    return sent, failed
+
+
+def _deliver(
+    settings: Settings, engine: sa.Engine, action: dict, company: Company, config: EngineConfig
+) -> delivery.Delivered:
+    content = ledger.render_of(engine, action["action_id"]) or {}
+    as_of, channel = action["as_of_date"], action["channel"]
+    if channel == "email":
+        entity = company.entity(action["entity"])
+        customer = action["payload"]["customer"]
+        email = delivery.Email(
+            action_id=action["action_id"],
+            to_address=customer.get("email") or "",
+            to_name=customer.get("name") or "",
+            from_address=settings.mail_from or entity.email,
+            from_name=entity.name,
+            reply_to=entity.email,
+            subject=content["subject"],
+            text_body=content["text_body"],
+            html_body=content["html_body"],
+        )
+        return delivery.send_email(settings, email, as_of, config.retry)
+    if channel == "letter":
+        if not action["payload"]["customer"].get("street"):
+            raise delivery.DeliveryError("the customer has no postal address", retryable=False)
+        return delivery.write_letter(settings, action["action_id"], as_of, content["pdf"])
+    if channel == "phone":
+        collector = action["payload"].get("collector") or "unassigned"
+        rows = _task_rows(engine, as_of, collector, extra=action["action_id"])
+        return delivery.write_worklist(settings, collector, as_of, rows)
+    if channel == "agency":
+        agency = action["payload"]["agency"]["id"]
+        return delivery.write_agency_file(
+            settings,
+            agency,
+            as_of,
+            _agency_rows(engine, as_of, agency, company, action["action_id"]),
+        )
+    raise delivery.DeliveryError(f"unknown channel {channel!r}", retryable=False)
+
+
+def _delivered_or(engine: sa.Engine, as_of: date, channel: str, extra: str) -> list[dict]:
+    return [
+        a
+        for a in ledger.actions(engine, as_of=as_of)
+        if a["channel"] == channel and (a["state"] == "sent" or a["action_id"] == extra)
+    ]
+
+
+def _task_rows(engine: sa.Engine, as_of: date, collector: str, extra: str) -> list[dict]:
+    tasks = [
+        a
+        for a in _delivered_or(engine, as_of, "phone", extra)
+        if (a["payload"].get("collector") or "unassigned") == collector
+    ]
+    items = ledger.items(engine, [a["action_id"] for a in tasks])
+    rows = []
+    for a in tasks:
+        render = ledger.render_of(engine, a["action_id"]) or {}
+        its = items[a["action_id"]]
+        customer = a["payload"]["customer"]
+        rows.append(
+            {
+                "date": as_of,
+                "collector": collector,
+                "source": "dunning",
+                "task": "follow_up_broken_promise"
+                if a["action"] == "broken_promise"
+                else "phone_step",
+                "priority": 2 if a["action"] == "broken_promise" else 3,
+                "customer_id": a["customer_id"],
+                "customer_name": customer.get("name"),
+                "phone": customer.get("phone"),
+                "documents": " ".join(i["document_id"] for i in its),
+                "amount": sum((Decimal(i["open_amount"]) for i in its), Decimal("0.00")),
+                "currency": a["currency"],
+                "reason": a["reason"],
+                "due_date": as_of,
+                "action_id": a["action_id"],
+                "script": (render.get("text_body") or "").strip(),
+            }
+        )
+    return rows
+
+
+def _agency_rows(
+    engine: sa.Engine, as_of: date, agency: str, company: Company, extra: str
+) -> list[dict]:
+    handovers = [
+        a
+        for a in _delivered_or(engine, as_of, "agency", extra)
+        if a["payload"]["agency"]["id"] == agency
+    ]
+    items = ledger.items(engine, [a["action_id"] for a in handovers])
+    rows = []
+    for a in handovers:
+        customer = a["payload"]["customer"]
+        for i in items[a["action_id"]]:
+            fees = Decimal(i["earlier_fees"]) + Decimal(i["flat_fee"])
+            interest = i["interest_amount"]
+            rows.append(
+                {
+                    "action_id": a["action_id"],
+                    "handover_date": as_of,
+                    "customer_id": a["customer_id"],
+                    "customer_name": customer.get("name"),
+                    "street": customer.get("street"),
+                    "postal_code": customer.get("postal_code"),
+                    "city": customer.get("city"),
+                    "country": customer.get("country"),
+                    "email": customer.get("email"),
+                    "phone": customer.get("phone"),
+                    "document_id": i["document_id"],
+                    "issue_date": i["issue_date"],
+                    "due_date": i["due_date"],
+                    "currency": i["currency"],
+                    "open_amount": i["open_amount"],
+                    "interest": interest,
+                    "interest_status": i["interest_status"],
+                    "fees": fees,
+                    "claim_total": Decimal(i["open_amount"]) + Decimal(interest or 0) + fees,
+                }
+            )
+    return rows
+
+
+def write_worklists(
+    settings: Settings, engine: sa.Engine, as_of: date, mart_rows: list[dict]
+) -> list[Path]:
+    """Every collector's list for the day: the engine's tasks and the warehouse's."""
+    by_collector: dict[str, list[dict]] = {}
+    for row in mart_rows:
+        if row.get("task") in ENGINE_TASKS:
+            continue
+        by_collector.setdefault(row.get("collector") or "unassigned", []).append(
+            {
+                "date": as_of,
+                "collector": row.get("collector") or "unassigned",
+                "source": "warehouse",
+                "task": row.get("task"),
+                "priority": row.get("priority"),
+                "customer_id": row.get("customer_id"),
+                "documents": row.get("document_id") or "",
+                "amount": row.get("amount_at_stake"),
+                "currency": row.get("reporting_currency"),
+                "reason": row.get("reason"),
+                "due_date": row.get("due_date"),
+                "action_id": row.get("worklist_task_id"),
+            }
+        )
+    tasks = [
+        a for a in ledger.actions(engine, as_of=as_of, states=("sent",)) if a["channel"] == "phone"
+    ]
+    collectors = set(by_collector) | {a["payload"].get("collector") or "unassigned" for a in tasks}
+    paths = []
+    for collector in sorted(collectors):
+        rows = _task_rows(engine, as_of, collector, extra="")
+        result = delivery.write_worklist(
+            settings, collector, as_of, rows, by_collector.get(collector, [])
+        )
+        paths.append(Path(result.artifact))
+    return paths
+
+
+# --- preview ----------------------------------------------------------------------------
+
+
+@dataclass
+class DunningPreview:
+    as_of: date
+    actions: list[dict]  # what a run would plan now (nothing is written)
+    stops: list[Stop]
+    skipped: list[tuple[str, str]]
+    awaiting_approval: list[dict]  # already in the ledger
+    failed: list[dict]
+    uncertain: list[dict]
+
+    def rows(self) -> list[dict]:
+        return self.actions
+
+
+def preview(
+    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    *,
+    config: EngineConfig | None = None,
+    engine: sa.Engine | None = None,
+) -> DunningPreview:
+    """What the next dunning run would do for ``as_of``, sending and writing nothing."""
+    config = config or EngineConfig()
+    engine = engine or engine_for(settings)
+    setup = _setup(config)
+    data = read_warehouse(con, as_of)
+    plan = plan_day(data, _context(setup, data, engine, config))
+    rows = []
+    for action in plan.actions:
+        rows.append(
+            {
+                "action_id": action.action_id,
+                "customer_id": action.customer_id,
+                "channel": action.channel,
+                "level": action.level,
+                "action": action.action,
+                "procedure": action.procedure,
+                "template": action.template,
+                "language": action.language,
+                "documents": [i.document_id for i in action.items],
+                "currency": action.currency,
+                "open_amount": sum((i.open_amount for i in action.items), Decimal("0.00")),
+                "interest": sum((i.interest_amount or 0 for i in action.items), Decimal("0.00")),
+                "fees": sum((i.fees for i in action.items), Decimal("0.00")) + action.notice_fee,
+                "total": action.total_amount,
+                "interest_status": action.interest_status,
+                "requires_approval": action.requires_approval,
+                "approval_reasons": action.approval_reasons,
+                "reason": action.reason,
+            }
+        )
+    return DunningPreview(
+        as_of=as_of,
+        actions=rows,
+        stops=plan.stops,
+        skipped=plan.skipped,
+        awaiting_approval=ledger.actions(engine, states=("awaiting_approval",)),
+        failed=ledger.actions(engine, states=("failed",)),
+        uncertain=ledger.actions(engine, states=("uncertain",)),
+    )

@@ -1,0 +1,397 @@
+"""The action ledger: every dunning action, written before it is delivered.
+
+An action is one delivery (an e-mail, a letter, a collector task, an agency handover) of
+one notice to one customer. Its idempotency key is (customer, channel, level, as-of date,
+sorted document ids), so planning the same day twice inserts nothing new. States::
+
+    planned -> [awaiting_approval -> approved | rejected] -> rendered -> delivering
+            -> sent | failed (retried later) | uncertain (a crash while handing it to
+               SendGrid: never resent automatically)
+    any state before delivering -> cancelled (a stop applies now, or the approval expired)
+
+Every change is a compare-and-set on the expected state (two runs at once cannot both
+deliver) and is logged in ``dunning_action_log``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from actions.ops_store import (
+    dunning_action_items,
+    dunning_action_log,
+    dunning_actions,
+    dunning_renders,
+)
+
+#: States in which an action still stands for its documents and level.
+LIVE_STATES = (
+    "planned",
+    "awaiting_approval",
+    "approved",
+    "rendered",
+    "delivering",
+    "sent",
+    "failed",
+    "uncertain",
+)
+#: States before delivery began: a stop that applies now still cancels them.
+PENDING_STATES = ("planned", "awaiting_approval", "approved", "rendered")
+#: States a run may cancel in (a failed delivery waits for its retry).
+CANCELLABLE_STATES = (*PENDING_STATES, "failed")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def idempotency_key(
+    customer_id: str, channel: str, level: int | str, as_of: date | str, document_ids: Iterable[str]
+) -> str:
+    return "|".join(
+        (customer_id, channel, str(level), str(as_of), ",".join(sorted(set(document_ids))))
+    )
+
+
+def action_id_for(key_text: str) -> tuple[str, str]:
+    """(action_id, key hash): the id is short enough to type (``forderwerk approve``)."""
+    digest = hashlib.sha256(key_text.encode("utf-8")).hexdigest()
+    return f"DA-{digest[:12].upper()}", digest
+
+
+@dataclass
+class NewItem:
+    document_id: str
+    proposal_id: str | None
+    level: int
+    step_number: int | None
+    issue_date: date | None
+    due_date: date | None
+    days_past_due: int | None
+    currency: str
+    open_amount: Decimal
+    interest_amount: Decimal | None
+    interest_status: str  # known | unknown | none
+    interest_from: date | None
+    interest_note: str | None
+    earlier_fees: Decimal
+    flat_fee: Decimal
+    dunning_fee: Decimal
+    books_charges: bool
+
+    @property
+    def fees(self) -> Decimal:
+        return self.earlier_fees + self.flat_fee
+
+    @property
+    def total(self) -> Decimal:
+        return self.open_amount + (self.interest_amount or 0) + self.fees
+
+
+@dataclass
+class NewAction:
+    key_text: str
+    kind: str  # notice | task | agency
+    as_of: date
+    customer_id: str
+    entity: str | None
+    channel: str
+    level: int
+    procedure: str | None
+    step_number: int | None
+    action: str
+    template: str | None
+    language: str
+    currency: str
+    requires_approval: bool
+    approval_reasons: list[str]
+    notice_fee: Decimal
+    interest_status: str
+    reason: str
+    payload: dict
+    items: list[NewItem] = field(default_factory=list)
+
+    @property
+    def ids(self) -> tuple[str, str]:
+        return action_id_for(self.key_text)
+
+    @property
+    def action_id(self) -> str:
+        return self.ids[0]
+
+    @property
+    def total_amount(self) -> Decimal:
+        return sum((i.total for i in self.items), Decimal("0.00")) + self.notice_fee
+
+
+def insert_action(engine: sa.Engine, action: NewAction) -> bool:
+    """Write an action and its items as ``planned``; False if its key is already there."""
+    try:
+        return _insert_action(engine, action)
+    except sa.exc.IntegrityError:  # another run inserted the same key a moment ago
+        return False
+
+
+def _insert_action(engine: sa.Engine, action: NewAction) -> bool:
+    action_id, digest = action.ids
+    now = utcnow()
+    with engine.begin() as con:
+        exists = con.execute(
+            sa.select(dunning_actions.c.action_id).where(
+                dunning_actions.c.idempotency_key == digest
+            )
+        ).first()
+        if exists:
+            return False
+        con.execute(
+            dunning_actions.insert().values(
+                action_id=action_id,
+                idempotency_key=digest,
+                key_text=action.key_text,
+                kind=action.kind,
+                as_of_date=action.as_of,
+                customer_id=action.customer_id,
+                entity=action.entity,
+                channel=action.channel,
+                level=action.level,
+                procedure=action.procedure,
+                step_number=action.step_number,
+                action=action.action,
+                template=action.template,
+                language=action.language,
+                currency=action.currency,
+                state="planned",
+                requires_approval=action.requires_approval,
+                approval_reasons="; ".join(action.approval_reasons) or None,
+                notice_fee=action.notice_fee,
+                total_amount=action.total_amount,
+                interest_status=action.interest_status,
+                reason=action.reason,
+                payload=json.dumps(action.payload, default=str, sort_keys=True),
+                attempts=0,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        con.execute(
+            dunning_action_items.insert(),
+            [{"action_id": action_id, **vars(item)} for item in action.items],
+        )
+        con.execute(
+            dunning_action_log.insert().values(
+                action_id=action_id, at=now, to_state="planned", detail=action.reason
+            )
+        )
+    return True
+
+
+def transition(
+    engine: sa.Engine,
+    action_id: str,
+    to_state: str,
+    *,
+    expected: Sequence[str],
+    actor: str | None = None,
+    detail: str | None = None,
+    **values: object,
+) -> bool:
+    """Move an action to ``to_state`` if it is in one of ``expected`` (compare-and-set)."""
+    now = utcnow()
+    with engine.begin() as con:
+        current = con.execute(
+            sa.select(dunning_actions.c.state).where(dunning_actions.c.action_id == action_id)
+        ).scalar()
+        if current not in expected:
+            return False
+        result = con.execute(
+            dunning_actions.update()
+            .where(dunning_actions.c.action_id == action_id)
+            .where(dunning_actions.c.state == current)
+            .values(state=to_state, updated_at=now, **values)
+        )
+        if result.rowcount != 1:
+            return False
+        con.execute(
+            dunning_action_log.insert().values(
+                action_id=action_id,
+                at=now,
+                from_state=current,
+                to_state=to_state,
+                actor=actor,
+                detail=detail,
+            )
+        )
+    return True
+
+
+def begin_delivery(
+    engine: sa.Engine, action_id: str, expected: Sequence[str], transport: str
+) -> bool:
+    """Mark the action as being delivered (committed before the first byte goes out), with
+    the transport in ``artifact`` so a crash recovery knows what was under way."""
+    with engine.begin() as con:
+        attempts = con.execute(
+            sa.select(dunning_actions.c.attempts).where(dunning_actions.c.action_id == action_id)
+        ).scalar()
+    return transition(
+        engine,
+        action_id,
+        "delivering",
+        expected=expected,
+        delivery_started_at=utcnow(),
+        attempts=(attempts or 0) + 1,
+        artifact=transport,
+    )
+
+
+def actions(
+    engine: sa.Engine,
+    *,
+    states: Sequence[str] | None = None,
+    action_ids: Sequence[str] | None = None,
+    as_of: date | None = None,
+) -> list[dict]:
+    query = sa.select(dunning_actions).order_by(
+        dunning_actions.c.as_of_date, dunning_actions.c.customer_id, dunning_actions.c.action_id
+    )
+    if states is not None:
+        query = query.where(dunning_actions.c.state.in_(states))
+    if action_ids is not None:
+        query = query.where(dunning_actions.c.action_id.in_(action_ids))
+    if as_of is not None:
+        query = query.where(dunning_actions.c.as_of_date == as_of)
+    with engine.connect() as con:
+        rows = [dict(r._mapping) for r in con.execute(query)]
+    for row in rows:
+        row["payload"] = json.loads(row["payload"] or "{}")
+    return rows
+
+
+def items(engine: sa.Engine, action_ids: Sequence[str]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    if not action_ids:
+        return out
+    query = (
+        sa.select(dunning_action_items)
+        .where(dunning_action_items.c.action_id.in_(action_ids))
+        .order_by(dunning_action_items.c.due_date, dunning_action_items.c.document_id)
+    )
+    with engine.connect() as con:
+        for row in con.execute(query):
+            out[row.action_id].append(dict(row._mapping))
+    return out
+
+
+def action_log(engine: sa.Engine, action_id: str) -> list[dict]:
+    query = (
+        sa.select(dunning_action_log)
+        .where(dunning_action_log.c.action_id == action_id)
+        .order_by(dunning_action_log.c.log_id)
+    )
+    with engine.connect() as con:
+        return [dict(r._mapping) for r in con.execute(query)]
+
+
+def save_render(
+    engine: sa.Engine,
+    action_id: str,
+    *,
+    subject: str | None,
+    text_body: str | None,
+    html_body: str | None,
+    pdf: bytes | None,
+) -> None:
+    """Store what will be delivered (replacing an earlier render of the same action)."""
+    with engine.begin() as con:
+        con.execute(dunning_renders.delete().where(dunning_renders.c.action_id == action_id))
+        con.execute(
+            dunning_renders.insert().values(
+                action_id=action_id,
+                subject=subject,
+                text_body=text_body,
+                html_body=html_body,
+                pdf=pdf,
+                rendered_at=utcnow(),
+            )
+        )
+
+
+def render_of(engine: sa.Engine, action_id: str) -> dict | None:
+    with engine.connect() as con:
+        row = con.execute(
+            sa.select(dunning_renders).where(dunning_renders.c.action_id == action_id)
+        ).first()
+    return dict(row._mapping) if row else None
+
+
+@dataclass
+class DocumentHistory:
+    """What the ledger knows of one document, for planning its next step."""
+
+    level: int | None = None  # highest level of a live action (None: never)
+    last_contact: date | None = None  # latest action date, rejected ones included
+    flat_fee_booked: bool = False
+    fees_booked: Decimal = Decimal("0.00")  # flat fee + dunning fees of live actions
+    handed_over: bool = False  # an agency handover is live
+    pending: bool = False  # a live action is not sent yet (one step at a time)
+    last_rejected: date | None = None  # as-of date of the latest rejected action
+
+
+def document_histories(engine: sa.Engine) -> dict[str, DocumentHistory]:
+    query = sa.select(
+        dunning_action_items.c.document_id,
+        dunning_action_items.c.level,
+        dunning_action_items.c.flat_fee,
+        dunning_action_items.c.dunning_fee,
+        dunning_action_items.c.books_charges,
+        dunning_actions.c.state,
+        dunning_actions.c.kind,
+        dunning_actions.c.as_of_date,
+        dunning_actions.c.action,
+    ).join(dunning_actions, dunning_actions.c.action_id == dunning_action_items.c.action_id)
+    out: dict[str, DocumentHistory] = defaultdict(DocumentHistory)
+    with engine.connect() as con:
+        rows = list(con.execute(query))
+    for row in rows:
+        h = out[row.document_id]
+        if row.state != "cancelled":
+            h.last_contact = max(filter(None, (h.last_contact, row.as_of_date)))
+        if row.state == "rejected":
+            h.last_rejected = max(filter(None, (h.last_rejected, row.as_of_date)))
+        if row.state not in LIVE_STATES or row.action == "broken_promise":
+            continue
+        h.level = row.level if h.level is None else max(h.level, row.level)
+        if row.books_charges:
+            h.fees_booked += row.flat_fee + row.dunning_fee
+            h.flat_fee_booked = h.flat_fee_booked or row.flat_fee > 0
+        h.handed_over = h.handed_over or row.kind == "agency"
+        h.pending = h.pending or row.state != "sent"
+    return dict(out)
+
+
+def ledger_levels(engine: sa.Engine) -> list[dict]:
+    """The dunning level each document reached by what was actually sent, for the
+    warehouse (``int_dunning_levels``): document_id, dunning_level, last_dunned_date.
+    A sent friendly reminder is level 0 with its date."""
+    query = (
+        sa.select(
+            dunning_action_items.c.document_id,
+            sa.func.max(dunning_action_items.c.level).label("dunning_level"),
+            sa.func.max(dunning_actions.c.as_of_date).label("last_dunned_date"),
+        )
+        .join(dunning_actions, dunning_actions.c.action_id == dunning_action_items.c.action_id)
+        .where(dunning_actions.c.state == "sent")
+        .where(dunning_actions.c.action != "broken_promise")
+        .group_by(dunning_action_items.c.document_id)
+        .order_by(dunning_action_items.c.document_id)
+    )
+    with engine.connect() as con:
+        return [dict(r._mapping) for r in con.execute(query)]

@@ -1,0 +1,136 @@
+"""What the dunning run reads from the warehouse (a DuckDB connection passed in), as plain
+dicts. Only the marts of DESIGN.md (plus the staging views for master data the marts do
+not carry, such as postal addresses) are read; optional tables may be missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+
+CUSTOMER_FIELDS = (
+    "name",
+    "customer_type",
+    "segment",
+    "risk_class",
+    "country_code",
+    "language_code",
+    "currency",
+    "entity_id",
+    "collector",
+    "email",
+    "phone",
+    "street",
+    "postal_code",
+    "city",
+    "is_insolvent",
+    "dunning_procedure",
+)
+#: dim_customers name -> stg_erp__customers name, for master data a mart may lack
+STAGING_NAMES = {"name": "customer_name"}
+
+
+@dataclass
+class WarehouseData:
+    as_of: date
+    proposals: list[dict] = field(default_factory=list)
+    open_items: dict[str, dict] = field(default_factory=dict)  # document_id -> row
+    customers: dict[str, dict] = field(default_factory=dict)  # customer_id -> row
+    payments: list[dict] = field(default_factory=list)  # customer_id, document_id, date, amount
+    unapplied: list[dict] = field(default_factory=list)  # customer_id, amount, currency, date
+    events: list[dict] = field(default_factory=list)  # ops events copied into the warehouse
+    worklist: list[dict] = field(default_factory=list)  # fct_collector_worklist
+
+
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns"
+        " where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def read_warehouse(con: duckdb.DuckDBPyConnection, as_of: date) -> WarehouseData:
+    """Proposals, open items, customers, payments and unapplied cash of the as-of date.
+
+    The marts are built for one as-of date; a mart of another date is an error (the
+    pipeline has to run for ``as_of`` first)."""
+    if not _columns(con, "marts", "fct_dunning_proposals"):
+        raise LookupError("marts.fct_dunning_proposals is missing: run the pipeline first")
+    data = WarehouseData(as_of=as_of)
+    data.proposals = _rows(con, "select * from marts.fct_dunning_proposals order by document_id")
+    built_for = {p.get("as_of_date") for p in data.proposals} - {None}
+    if built_for and built_for != {as_of}:
+        dates = ", ".join(sorted(map(str, built_for)))
+        raise LookupError(
+            f"marts.fct_dunning_proposals is for {dates}, not {as_of}: run the pipeline for {as_of}"
+        )
+    data.open_items = {
+        r["document_id"]: r for r in _rows(con, "select * from marts.fct_open_items")
+    }
+    data.customers = _read_customers(con)
+    data.payments = _read_payments(con)
+    data.unapplied = _read_unapplied(con)
+    data.events = _read_events(con)
+    if _columns(con, "marts", "fct_collector_worklist"):
+        data.worklist = _rows(con, "select * from marts.fct_collector_worklist")
+    return data
+
+
+def _read_customers(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    customers = {r["customer_id"]: r for r in _rows(con, "select * from marts.dim_customers")}
+    staged = _columns(con, "staging", "stg_erp__customers")
+    missing = [
+        f
+        for f in CUSTOMER_FIELDS
+        if STAGING_NAMES.get(f, f) in staged and not all(f in c for c in customers.values())
+    ]
+    if staged and missing:
+        wanted = ", ".join(f'"{STAGING_NAMES.get(f, f)}"' for f in missing)
+        for row in _rows(con, f"select customer_id, {wanted} from staging.stg_erp__customers"):
+            target = customers.setdefault(row["customer_id"], {"customer_id": row["customer_id"]})
+            for f in missing:
+                target.setdefault(f, row[STAGING_NAMES.get(f, f)])
+    return customers
+
+
+def _read_payments(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    cols = _columns(con, "marts", "fct_payment_matches")
+    if not {"customer_id", "document_id", "payment_date", "applied_amount"} <= set(cols):
+        return []
+    return _rows(
+        con,
+        "select customer_id, document_id, payment_date, applied_amount as amount, currency"
+        " from marts.fct_payment_matches where applied_amount > 0",
+    )
+
+
+def _read_unapplied(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    cols = _columns(con, "marts", "fct_unapplied_cash")
+    if not {"customer_id", "amount", "currency"} <= set(cols):
+        return []
+    payment_date = "payment_date" if "payment_date" in cols else "cast(null as date)"
+    return _rows(
+        con,
+        f"select customer_id, amount, currency, {payment_date} as payment_date"
+        " from marts.fct_unapplied_cash where customer_id is not null",
+    )
+
+
+def _read_events(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    if not _columns(con, "staging", "stg_ops__events"):
+        return []
+    return _rows(
+        con,
+        "select event_id, event_at as at, actor, customer_id, document_id, event_type as type,"
+        " amount, until_date as until, event_text as text, reference"
+        " from staging.stg_ops__events",
+    )

@@ -1,0 +1,63 @@
+-- One row per incoming payment on or before the as-of date, from the bank (every booked
+-- credit, including our own outgoing payments coming back) and from the ERP (payments it
+-- cleared itself), in one shape. Identification and matching happen downstream.
+with
+
+bank_transactions as (
+    select * from {{ ref('stg_bank__transactions') }}
+),
+
+erp_payments as (
+    select * from {{ ref('stg_erp__payments') }}
+),
+
+bank_credits as (
+    select
+        bank_transaction_id as payment_id,
+        'bank' as payment_source,
+        booking_date as payment_date,
+        value_date,
+        cast(amount as decimal(18, 2)) as amount,
+        upper(currency) as currency,
+        cast(null as varchar) as erp_customer_id,
+        cast(null as varchar) as erp_document_id,
+        counterparty_name as payer_name,
+        counterparty_iban as payer_iban,
+        remittance_text,
+        structured_reference,
+        nullif(upper(end_to_end_id), 'NOTPROVIDED') as end_to_end_id,
+        account_iban as receiving_account_iban,
+        coalesce(is_return, false) as is_returned_outgoing
+    from bank_transactions
+    where direction = 'credit'
+        and booking_date <= {{ as_of_date() }}
+),
+
+erp_cleared as (
+    select
+        payment_id,
+        'erp' as payment_source,
+        payment_date,
+        cast(null as date) as value_date,
+        cast(amount as decimal(18, 2)) as amount,
+        upper(currency) as currency,
+        customer_id as erp_customer_id,
+        document_id as erp_document_id,
+        cast(null as varchar) as payer_name,
+        cast(null as varchar) as payer_iban,
+        cast(null as varchar) as remittance_text,
+        cast(null as varchar) as structured_reference,
+        cast(null as varchar) as end_to_end_id,
+        cast(null as varchar) as receiving_account_iban,
+        false as is_returned_outgoing
+    from erp_payments
+    where payment_date <= {{ as_of_date() }}
+),
+
+final as (
+    select * from bank_credits
+    union all
+    select * from erp_cleared
+)
+
+select * from final

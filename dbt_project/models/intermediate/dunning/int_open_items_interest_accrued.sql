@@ -1,0 +1,148 @@
+with
+
+open_items as (
+    select * from {{ ref('fct_open_items') }}
+),
+
+customers as (
+    select * from {{ ref('dim_customers') }}
+),
+
+base_rate_periods as (
+    select * from {{ ref('int_base_rate_periods') }}
+),
+
+-- interest runs from the day after the due date through the as-of date, both included,
+-- on the principal open on the as-of date
+interest_spans as (
+    select
+        open_items.document_id,
+        open_items.customer_id,
+        customers.customer_type,
+        open_items.currency,
+        open_items.open_amount as principal_amount,
+        -- the ERP due date, or issue date + 30 days where it has none (fct_open_items)
+        open_items.effective_due_date as due_date,
+        {{ legal_add_days('open_items.effective_due_date', 1) }} as interest_start_date,
+        {{ as_of_date() }} as interest_end_date,
+        {{ legal_days_between('open_items.effective_due_date', as_of_date()) }} as interest_days,
+        {{ legal_interest_points('customers.customer_type') }} as interest_points
+    from open_items
+    left join customers
+        on open_items.customer_id = customers.customer_id
+    where
+        open_items.document_type = 'invoice'
+        and open_items.open_amount > 0
+        and open_items.effective_due_date < {{ as_of_date() }}
+),
+
+-- each span split at every 1 January and 1 July it crosses
+period_overlaps as (
+    select
+        interest_spans.document_id,
+        interest_spans.principal_amount,
+        cast(base_rate_periods.base_rate_percent + interest_spans.interest_points as decimal(9, 4))
+            as interest_rate_percent,
+        greatest(base_rate_periods.period_start, interest_spans.interest_start_date)
+            as accrual_start_date,
+        least(base_rate_periods.period_end, interest_spans.interest_end_date)
+            as accrual_end_date
+    from interest_spans
+    inner join base_rate_periods
+        on base_rate_periods.period_start <= interest_spans.interest_end_date
+        and base_rate_periods.period_end >= interest_spans.interest_start_date
+),
+
+period_accruals as (
+    select
+        document_id,
+        interest_rate_percent,
+        accrual_start_date,
+        accrual_end_date,
+        {{ legal_days_between('accrual_start_date', 'accrual_end_date') }} + 1 as accrual_days,
+        {{ legal_interest_numerator(
+            'principal_amount',
+            'interest_rate_percent',
+            legal_days_between('accrual_start_date', 'accrual_end_date') ~ ' + 1'
+        ) }} as interest_numerator
+    from period_overlaps
+),
+
+-- summed unrounded, rounded once at the end
+accruals_per_document as (
+    select
+        document_id,
+        count(*) as period_count,
+        sum(accrual_days) as covered_days,
+        min(accrual_start_date) as first_covered_date,
+        max(accrual_end_date) as last_covered_date,
+        sum(interest_numerator) as interest_numerator,
+        {{ legal_string_agg(
+            "cast(accrual_start_date as varchar) || '..' || cast(accrual_end_date as varchar)
+            || ' ' || cast(cast(interest_rate_percent as decimal(9, 2)) as varchar) || '% x '
+            || cast(accrual_days as varchar) || 'd'",
+            "'; '",
+            'accrual_start_date') }} as periods_detail
+    from period_accruals
+    group by document_id
+),
+
+coverage as (
+    select
+        interest_spans.*,
+        coalesce(accruals_per_document.period_count, 0) as period_count,
+        coalesce(accruals_per_document.covered_days, 0) as covered_days,
+        accruals_per_document.first_covered_date,
+        accruals_per_document.last_covered_date,
+        accruals_per_document.interest_numerator,
+        accruals_per_document.periods_detail
+    from interest_spans
+    left join accruals_per_document
+        on interest_spans.document_id = accruals_per_document.document_id
+),
+
+-- base-rate periods are contiguous, so days without a rate lie at the start and/or the
+-- end of the span
+final as (
+    select
+        document_id,
+        customer_id,
+        customer_type,
+        due_date,
+        interest_start_date,
+        interest_end_date,
+        cast(interest_days as integer) as interest_days,
+        cast(covered_days as integer) as covered_days,
+        cast(period_count as integer) as period_count,
+        principal_amount,
+        interest_points,
+        -- left empty, never guessed, when a day of the span has no base rate
+        case
+            when covered_days = interest_days
+                then {{ legal_interest_from_numerator('interest_numerator') }}
+        end as interest_amount,
+        currency,
+        covered_days < interest_days as is_base_rate_missing,
+        case
+            when covered_days = interest_days then null
+            when first_covered_date is null or first_covered_date > interest_start_date
+                then interest_start_date
+            else {{ legal_add_days('last_covered_date', 1) }}
+        end as missing_base_rate_from,
+        case
+            when covered_days = interest_days then null
+            when last_covered_date is null or last_covered_date < interest_end_date
+                then interest_end_date
+            else {{ legal_add_days('first_covered_date', -1) }}
+        end as missing_base_rate_to,
+        periods_detail,
+        -- BGB §288(5): EUR 40 once per claim against a business in default
+        case
+            when upper(customer_type) = 'B2B' then {{ legal_flat_fee_eur() }}
+            else cast(0 as decimal(18, 2))
+        end as flat_fee_amount,
+        'EUR' as flat_fee_currency
+    from coverage
+)
+
+select * from final

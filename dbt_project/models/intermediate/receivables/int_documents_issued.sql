@@ -1,0 +1,50 @@
+-- Documents issued on or before the as-of date, with the due date every receivables
+-- measure ages them by. Where the ERP sets no due date, the claim falls due 30 days
+-- after the invoice (BGB §286(3): default 30 days after due date and receipt of the
+-- invoice), so issue_date + 30 days stands in for it; credit notes are treated alike.
+
+with
+
+documents as (
+    select * from {{ ref('stg_erp__documents') }}
+),
+
+issued as (
+    select *
+    from documents
+    where issue_date <= {{ as_of_date() }}
+),
+
+dated as (
+    select
+        *,
+        coalesce(due_date, {{ finance_add_days('issue_date', 30) }}) as effective_due_date,
+        due_date is null as is_due_date_defaulted
+    from issued
+),
+
+final as (
+    select
+        document_id,
+        document_type,
+        customer_id,
+        entity_id,
+        issue_date,
+        due_date,
+        effective_due_date,
+        is_due_date_defaulted,
+        -- the first day the document counts as overdue: the day after it falls due
+        -- (never before it exists, should an ERP date a document after its due date)
+        case
+            when effective_due_date < issue_date then issue_date
+            else {{ finance_add_days('effective_due_date', 1) }}
+        end as overdue_from_date,
+        gross_amount,
+        signed_amount,
+        currency,
+        payment_reference,
+        applies_to_document_id
+    from dated
+)
+
+select * from final

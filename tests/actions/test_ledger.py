@@ -1,0 +1,90 @@
+"""The ledger's own rules: the idempotency key, insert-once, compare-and-set states."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+from actions import ledger
+from actions.ops_store import engine_for
+
+
+def new_action(documents=("RE-2", "RE-1")) -> ledger.NewAction:
+    key = ledger.idempotency_key("C1", "email", 1, date(2025, 11, 20), documents)
+    return ledger.NewAction(
+        key_text=key,
+        kind="notice",
+        as_of=date(2025, 11, 20),
+        customer_id="C1",
+        entity="FW01",
+        channel="email",
+        level=1,
+        procedure="standard_b2b",
+        step_number=2,
+        action="dunning",
+        template="dunning_level_1",
+        language="de",
+        currency="EUR",
+        requires_approval=False,
+        approval_reasons=[],
+        notice_fee=D("0.00"),
+        interest_status="none",
+        reason="test",
+        payload={},
+        items=[
+            ledger.NewItem(
+                document_id=d,
+                proposal_id=f"{d}:standard_b2b:2",
+                level=1,
+                step_number=2,
+                issue_date=None,
+                due_date=None,
+                days_past_due=10,
+                currency="EUR",
+                open_amount=D("100.00"),
+                interest_amount=None,
+                interest_status="none",
+                interest_from=None,
+                interest_note=None,
+                earlier_fees=D("0.00"),
+                flat_fee=D("0.00"),
+                dunning_fee=D("0.00"),
+                books_charges=True,
+            )
+            for d in documents
+        ],
+    )
+
+
+def test_idempotency_key_is_customer_channel_level_date_and_sorted_documents():
+    key = ledger.idempotency_key("C1", "email", 1, date(2025, 11, 20), ["RE-2", "RE-1", "RE-2"])
+    assert key == "C1|email|1|2025-11-20|RE-1,RE-2"
+    action_id, digest = ledger.action_id_for(key)
+    assert action_id.startswith("DA-") and len(action_id) == 15 and len(digest) == 64
+
+
+def test_an_action_is_inserted_once(settings):
+    engine = engine_for(settings)
+    assert ledger.insert_action(engine, new_action())
+    assert not ledger.insert_action(engine, new_action(("RE-1", "RE-2")))
+    assert len(ledger.actions(engine)) == 1
+    assert [
+        i["document_id"]
+        for i in ledger.items(engine, [new_action().action_id])[new_action().action_id]
+    ] == ["RE-1", "RE-2"]
+
+
+def test_state_changes_are_compare_and_set(settings):
+    engine = engine_for(settings)
+    ledger.insert_action(engine, new_action())
+    action_id = new_action().action_id
+    assert ledger.begin_delivery(engine, action_id, ("planned",), transport="file")
+    assert not ledger.begin_delivery(engine, action_id, ("planned",), transport="file")
+    assert not ledger.transition(engine, action_id, "sent", expected=("rendered",))
+    assert ledger.transition(engine, action_id, "sent", expected=("delivering",))
+    (row,) = ledger.actions(engine)
+    assert (row["state"], row["attempts"]) == ("sent", 1)
+    assert ledger.ledger_levels(engine) == [
+        {"document_id": "RE-1", "dunning_level": 1, "last_dunned_date": date(2025, 11, 20)},
+        {"document_id": "RE-2", "dunning_level": 1, "last_dunned_date": date(2025, 11, 20)},
+    ]

@@ -1,0 +1,254 @@
+"""Templates: both languages for every step and channel, escaping, strictness, the sandbox,
+locale formatting, real PDF letters in the DIN 5008 layout, the GiroCode."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+import segno.helpers
+from jinja2.exceptions import SecurityError, UndefinedError
+from stdnum import iso11649
+
+from actions import rendering
+from actions.company import load_company
+from actions.girocode import epc_payload, epc_qr, is_rf_reference, rf_reference
+from actions.policy import load_policy
+
+COMPANY = load_company()
+AS_OF = date(2026, 3, 16)
+MM = 96 / 25.4  # CSS px per millimetre
+
+
+def item(document_id="RE-2026-000101", open_amount="1234.56", interest="12.34", **extra):
+    row = {
+        "document_id": document_id,
+        "issue_date": date(2026, 1, 15),
+        "due_date": date(2026, 2, 14),
+        "days_past_due": 30,
+        "currency": "EUR",
+        "open_amount": D(open_amount),
+        "interest_amount": D(interest) if interest is not None else None,
+        "interest_status": "known" if interest is not None else "none",
+        "interest_from": date(2026, 2, 15),
+        "interest_note": None,
+        "earlier_fees": D("0.00"),
+        "flat_fee": D("40.00"),
+    }
+    return row | extra
+
+
+def action(template="dunning_level_2", channel="letter", language="de", level=2, **extra):
+    row = {
+        "action_id": "DA-0123456789AB",
+        "as_of_date": AS_OF,
+        "entity": "FW01",
+        "channel": channel,
+        "level": level,
+        "action": "dunning",
+        "template": template,
+        "procedure": "standard_b2b",
+        "language": language,
+        "currency": "EUR",
+        "notice_fee": D("5.00"),
+        "payload": {
+            "customer": {
+                "id": "C10001",
+                "name": "Beispiel & Söhne GmbH",
+                "street": "Lindenallee 5",
+                "postal_code": "50667",
+                "city": "Köln",
+                "country": "DE",
+                "email": "ap@beispiel.example",
+                "phone": "+49 221 555",
+                "party": "business",
+            },
+            "locale": "de_DE" if language == "de" else "en_GB",
+            "reference": "RF382024000030",
+            "payment_days": 10,
+            "agency": {"id": "inkasso_nord", "name": "Inkasso Nord GmbH"},
+            "task": {},
+        },
+    }
+    return row | extra
+
+
+def context(act=None, items=None):
+    return rendering.build_context(act or action(), items or [item()], COMPANY)
+
+
+def all_steps():
+    seen = set()
+    for procedure in load_policy().procedures.values():
+        for step in procedure.steps:
+            for channel in step.channels:
+                seen.add((step.template, channel, step.level, step.action))
+    return sorted(seen)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize(("template", "channel", "level", "step_action"), all_steps())
+def test_every_step_renders_in_both_languages(language, template, channel, level, step_action):
+    act = action(template, channel, language, level, action=step_action)
+    out = rendering.render(context(act))
+    assert out.subject and "\n" not in out.subject
+    body = out.html_body or out.text_body
+    assert "RE-2026-000101" in body
+    if channel == "email":
+        assert "RE-2026-000101" in out.text_body and "<html" in out.html_body
+    if channel == "letter":
+        assert "Beispiel &amp; Söhne GmbH" in out.html_body
+
+
+def test_tone_rises_with_the_level():
+    subjects = [
+        rendering.render(context(action(t, "letter", "de", lvl))).subject
+        for t, lvl in (("dunning_level_1", 1), ("dunning_level_2", 2), ("final_notice", 3))
+    ]
+    assert subjects[0].startswith("Zahlungserinnerung")
+    assert subjects[1].startswith("2. Mahnung")
+    assert subjects[2].startswith("Letzte Mahnung")
+
+
+def test_customer_name_is_escaped_in_html_but_not_in_text():
+    act = action(channel="email")
+    act["payload"]["customer"]["name"] = "<script>alert(1)</script>"
+    act["payload"]["customer"]["party"] = "consumer"
+    out = rendering.render(context(act))
+    assert "<script>" not in out.html_body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out.html_body
+    assert "<script>alert(1)</script>" in out.text_body  # plain text: shown as written
+
+
+def test_a_missing_field_fails_instead_of_rendering_empty():
+    ctx = context()
+    broken = copy.deepcopy(ctx)
+    del broken["customer"]["name"]
+    with pytest.raises(UndefinedError, match="name"):
+        rendering.render(broken)
+
+
+def test_templates_cannot_reach_python_internals():
+    env = rendering.environment()
+    with pytest.raises(SecurityError):
+        env.from_string("{{ x.__class__.__mro__[1].__subclasses__() }}").render(x="")
+
+
+def test_amounts_and_dates_follow_the_locale():
+    de = rendering.render(context(action(channel="email"))).text_body
+    assert "1.234,56\xa0€" in de and "14.02.2026" in de and "26. März 2026" in de
+    en = rendering.render(context(action(channel="email", language="en"))).text_body
+    assert "€1,234.56" in en and "14 Feb 2026" in en and "26 March 2026" in en
+
+
+def test_unknown_interest_is_marked_and_left_out_of_the_total():
+    unknown = item(interest=None, interest_status="unknown", interest_note="2026-07-01: no rate")
+    ctx = context(action(channel="email"), [unknown])
+    assert ctx["totals"]["interest_unknown"] and ctx["totals"]["unknown_from"] == date(2026, 7, 1)
+    assert ctx["totals"]["total"] == D("1234.56") + D("40.00") + D("5.00")
+    text = " ".join(rendering.render(ctx).text_body.split())
+    assert "Zinsen *" in text
+    assert "für die mit * markierten Rechnungen berechnen wir gesondert" in text
+    assert "Basiszinssatz ab dem 1. Juli 2026 veröffentlicht ist" in text
+    assert "nicht enthalten" in text
+
+
+def test_letter_is_a_real_pdf_in_din_5008_form_b():
+    html = rendering.render(context()).html_body
+    pdf = rendering.letter_pdf(html)
+    assert pdf.startswith(b"%PDF-")
+    document = rendering.letter_document(html)
+    assert len(document.pages) == 1
+    boxes = {}
+
+    def walk(box):
+        element = getattr(box, "element", None)
+        if element is not None and element.get("class") and element.get("class") not in boxes:
+            boxes[element.get("class")] = box
+        if getattr(box, "element_tag", None) == "img":
+            boxes["img"] = box
+        for child in getattr(box, "children", []):
+            walk(child)
+
+    walk(document.pages[0]._page_box)
+
+    def at(name):
+        box = boxes[name]
+        return round(box.position_x / MM, 1), round(box.position_y / MM, 1)
+
+    assert at("address-field") == (20.0, 45.0)  # window of a DL envelope, form B
+    assert round(boxes["address-field"].width / MM, 1) == 85.0
+    assert at("info-block") == (125.0, 50.0)
+    assert at("fold-mark fold-1") == (5.0, 105.0)
+    assert at("hole-mark") == (5.0, 148.5)
+    assert at("fold-mark fold-2") == (5.0, 210.0)
+    # the GiroCode is drawn (an SVG image, not its alt text), 30 mm wide
+    assert type(boxes["img"].replacement).__name__ == "SVGImage"
+    assert round(boxes["img"].width / MM) == 30
+
+
+def test_a_long_letter_runs_over_pages():
+    items = [item(document_id=f"RE-2026-{n:06d}") for n in range(60)]
+    html = rendering.render(context(items=items)).html_body
+    document = rendering.letter_document(html)
+    assert len(document.pages) >= 2
+    assert rendering.letter_pdf(html).startswith(b"%PDF-")
+
+
+def test_letter_carries_the_girocode_for_the_total():
+    ctx = context()
+    # 1234.56 + 12.34 interest + 40.00 flat fee + 5.00 dunning fee
+    assert ctx["payment"]["amount"] == D("1291.90")
+    assert ctx["payment"]["qr"].startswith("data:image/svg+xml")
+    no_qr = context(action(channel="letter", currency="CHF"))
+    assert no_qr["payment"]["qr"] is None  # EPC QR codes are for euros only
+
+
+def test_girocode_payload_is_epc069_12():
+    payload = epc_payload(
+        name="Forderwerk Handels GmbH",
+        iban="DE95 3704 0044 4711 0022 00",
+        amount=D("1291.90"),
+        reference="RF382024000030",
+        bic="COBADEFFXXX",
+    )
+    assert payload.split("\n") == [
+        "BCD",
+        "002",
+        "1",
+        "SCT",
+        "COBADEFFXXX",
+        "Forderwerk Handels GmbH",
+        "DE95370400444711002200",
+        "EUR1291.90",
+        "",
+        "RF382024000030",
+    ]
+    # the same symbol segno's own EPC helper makes from these fields (an amount whose
+    # cents do not end in 0: segno writes EUR1291.9 where we write EUR1291.90, both valid)
+    fields = {"name": "Forderwerk Handels GmbH", "iban": "DE95370400444711002200"}
+    ours = epc_qr(
+        epc_payload(**fields, amount=D("123.45"), reference="RF382024000030", bic="COBADEFFXXX")
+    )
+    theirs = segno.helpers.make_epc_qr(
+        **fields, amount=D("123.45"), reference="RF382024000030", bic="COBADEFFXXX", encoding=1
+    )
+    assert ours.version <= 13 and ours.error == "M"
+    assert list(ours.matrix) == list(theirs.matrix)
+
+
+@pytest.mark.parametrize("bad", [D("0.00"), D("1000000000.00"), D("1.234")])
+def test_girocode_refuses_amounts_outside_the_standard(bad):
+    with pytest.raises(ValueError, match="amount"):
+        epc_payload(
+            name="X", iban="DE95370400444711002200", amount=bad, reference="RF18539007547034"
+        )
+
+
+def test_rf_references_are_iso_11649():
+    assert rf_reference("2024000030") == "RF382024000030"
+    assert iso11649.is_valid(rf_reference("C10047 260316 2"))
+    assert is_rf_reference("RF18 5390 0754 7034")
+    assert not is_rf_reference("RF19539007547034")
