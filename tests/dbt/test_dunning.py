@@ -194,10 +194,16 @@ def test_collector_worklist(built: Settings):
 
 def test_missing_base_rate_fails_and_names_the_period(tmp_path: Path):
     # As of 2026-07-10 the seed has no rate for the half-year from 2026-07-01: interest is
-    # not guessed but left empty, the marts are still built, and the run fails naming
-    # the period to add; var missing_base_rate_severity=warn lets it pass meanwhile.
+    # not guessed but left empty, the marts are still built, and with
+    # missing_base_rate_severity=error the run fails naming the period to add (the
+    # project's default, warn, reports the same and lets the run finish).
     settings = _company(tmp_path)
-    result = _dbt(settings, tmp_path, "build", {"as_of_date": "2026-07-10"})
+    result = _dbt(
+        settings,
+        tmp_path,
+        "build",
+        {"as_of_date": "2026-07-10", "missing_base_rate_severity": "error"},
+    )
     assert result.returncode == 1, result.stdout[-4000:]
     assert (
         "MISSING BASE RATE: no German base rate (BGB §247) in seed base_rates_de for "

@@ -1,0 +1,27 @@
+"""Login: user name and password, checked against FORDERWERK_HOME/users.yaml."""
+
+import streamlit as st
+
+from dashboards import ui, users
+
+t = ui.translator()
+st.title(t("login.title"))
+st.caption(t("login.intro"))
+with st.form("login_form", clear_on_submit=True):
+    name = st.text_input(t("login.name"), key="login_name")
+    password = st.text_input(t("login.password"), type="password", key="login_password")
+    submitted = st.form_submit_button(t("login.submit"), type="primary")
+
+if submitted:
+    try:
+        user = users.verify(ui.settings(), name, password)
+    except users.LoginThrottled as exc:
+        st.error(t("login.throttled", seconds=max(1, round(exc.retry_after))))
+    else:
+        if user is None:
+            st.error(t("login.failed"))
+        else:
+            st.session_state[ui.USER_KEY] = user
+            st.rerun()
+if not ui.settings().users_file.exists():
+    st.info(t("login.no_users"))
