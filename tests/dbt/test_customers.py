@@ -26,34 +26,80 @@ CHF_PER_EUR = Decimal("0.95")
 
 
 def customer(customer_id: str, name: str, kind: str, currency: str, limit: str | None) -> dict:
-    return {"customer_id": customer_id, "name": name, "customer_type": kind, "country": "DE",
-            "language": "de", "currency": currency, "payment_terms_days": 30, "entity": "FW01",
-            "credit_limit": Decimal(limit) if limit is not None else None,
-            "collector": "Anna Becker", "_file_seq": 1, "_row_number": 1,
-            "_source_file": "customers.csv"}
+    return {
+        "customer_id": customer_id,
+        "name": name,
+        "customer_type": kind,
+        "country": "DE",
+        "language": "de",
+        "currency": currency,
+        "payment_terms_days": 30,
+        "entity": "FW01",
+        "credit_limit": Decimal(limit) if limit is not None else None,
+        "collector": "Anna Becker",
+        "_file_seq": 1,
+        "_row_number": 1,
+        "_source_file": "customers.csv",
+    }
 
 
-def invoice(document_id: str, customer_id: str, issued: str, due: str, amount: str,
-            currency: str = "EUR") -> dict:
-    return {"document_id": document_id, "document_type": "invoice", "customer_id": customer_id,
-            "issue_date": date.fromisoformat(issued), "due_date": date.fromisoformat(due),
-            "amount": Decimal(amount), "currency": currency, "entity": "FW01",
-            "_file_seq": 2, "_row_number": 1, "_source_file": "documents.csv"}
+def invoice(
+    document_id: str, customer_id: str, issued: str, due: str, amount: str, currency: str = "EUR"
+) -> dict:
+    return {
+        "document_id": document_id,
+        "document_type": "invoice",
+        "customer_id": customer_id,
+        "issue_date": date.fromisoformat(issued),
+        "due_date": date.fromisoformat(due),
+        "amount": Decimal(amount),
+        "currency": currency,
+        "entity": "FW01",
+        "_file_seq": 2,
+        "_row_number": 1,
+        "_source_file": "documents.csv",
+    }
 
 
-def erp_payment(payment_id: str, customer_id: str, document_id: str, amount: str,
-                paid: str) -> dict:
-    return {"payment_id": payment_id, "customer_id": customer_id, "document_id": document_id,
-            "amount": Decimal(amount), "currency": "EUR", "payment_date": date.fromisoformat(paid),
-            "_file_seq": 3, "_row_number": 1, "_source_file": "payments.csv"}
+def erp_payment(
+    payment_id: str, customer_id: str, document_id: str, amount: str, paid: str
+) -> dict:
+    return {
+        "payment_id": payment_id,
+        "customer_id": customer_id,
+        "document_id": document_id,
+        "amount": Decimal(amount),
+        "currency": "EUR",
+        "payment_date": date.fromisoformat(paid),
+        "_file_seq": 3,
+        "_row_number": 1,
+        "_source_file": "payments.csv",
+    }
 
 
-def report(customer_id: str, bureau: str, day: str, score: int, scale: str, pd: str,
-           insolvent: bool = False, features: str = "") -> dict:
-    return {"customer_id": customer_id, "bureau": bureau, "report_date": date.fromisoformat(day),
-            "score": Decimal(score), "score_scale": scale, "probability_of_default": Decimal(pd),
-            "insolvency": insolvent, "negative_features": features or None,
-            "_file_seq": 4, "_row_number": 1, "_source_file": "bureau.csv"}
+def report(
+    customer_id: str,
+    bureau: str,
+    day: str,
+    score: int,
+    scale: str,
+    pd: str,
+    insolvent: bool = False,
+    features: str = "",
+) -> dict:
+    return {
+        "customer_id": customer_id,
+        "bureau": bureau,
+        "report_date": date.fromisoformat(day),
+        "score": Decimal(score),
+        "score_scale": scale,
+        "probability_of_default": Decimal(pd),
+        "insolvency": insolvent,
+        "negative_features": features or None,
+        "_file_seq": 4,
+        "_row_number": 1,
+        "_source_file": "bureau.csv",
+    }
 
 
 CREDITREFORM, CRIF = "100-600 (lower is better)", "0-1000 (higher is better)"
@@ -93,8 +139,16 @@ REPORTS = [
     report("C1", "creditreform", "2026-10-01", 150, CREDITREFORM, "0.003"),
     report("C2", "crif", "2026-08-17", 600, CRIF, "0.02", features="Zahlungsweise schleppend"),
     report("C3", "creditreform", "2026-07-01", 380, CREDITREFORM, "0.08"),
-    report("C3", "creditreform", "2026-10-01", 600, CREDITREFORM, "1.0", insolvent=True,
-           features="Zahlungseinstellung; Insolvenzantrag"),
+    report(
+        "C3",
+        "creditreform",
+        "2026-10-01",
+        600,
+        CREDITREFORM,
+        "1.0",
+        insolvent=True,
+        features="Zahlungseinstellung; Insolvenzantrag",
+    ),
 ]
 
 
@@ -102,8 +156,14 @@ def fx_rates() -> list[dict]:
     day, end, rows = date(2025, 10, 1), date.fromisoformat(AS_OF), []
     while day <= end:
         if day.weekday() < 5:
-            rows.append({"rate_date": day, "currency": "CHF", "units_per_eur": CHF_PER_EUR,
-                         "_source_file": "eurofxref-hist.csv"})
+            rows.append(
+                {
+                    "rate_date": day,
+                    "currency": "CHF",
+                    "units_per_eur": CHF_PER_EUR,
+                    "_source_file": "eurofxref-hist.csv",
+                }
+            )
         day += timedelta(days=1)
     return rows
 
@@ -118,15 +178,55 @@ def fx_rates() -> list[dict]:
 # C6: zero limit with 500 open -> 15; no report -> 5; = 20, exactly class B.
 EXPECTED_CUSTOMERS = [
     ("C1", "b2b", 3, "A", "bureau_pd:+3", None, "standard_b2b", "-3.75", "500.00", "0.0100"),
-    ("C2", "b2b", 66, "D", "days_late:+20", "overdue_share:+20", "strict_high_risk", "40.00",
-     "11000.00", "1.1000"),
-    ("C3", "b2b", 100, "E", "insolvency:+80", "bureau_pd:+50", "strict_high_risk", None,
-     "4000.00", "0.8000"),
+    (
+        "C2",
+        "b2b",
+        66,
+        "D",
+        "days_late:+20",
+        "overdue_share:+20",
+        "strict_high_risk",
+        "40.00",
+        "11000.00",
+        "1.1000",
+    ),
+    (
+        "C3",
+        "b2b",
+        100,
+        "E",
+        "insolvency:+80",
+        "bureau_pd:+50",
+        "strict_high_risk",
+        None,
+        "4000.00",
+        "0.8000",
+    ),
     ("C4", "b2c", 3, "A", "days_late:+3", None, "consumer", "5.00", "0.00", None),
-    ("C5", "key_account", 5, "A", "no_bureau_report:+5", None, "key_account", None, "10000.00",
-     "0.0633"),
-    ("C6", "b2b", 20, "B", "over_limit:+15", "no_bureau_report:+5", "standard_b2b", None,
-     "500.00", None),
+    (
+        "C5",
+        "key_account",
+        5,
+        "A",
+        "no_bureau_report:+5",
+        None,
+        "key_account",
+        None,
+        "10000.00",
+        "0.0633",
+    ),
+    (
+        "C6",
+        "b2b",
+        20,
+        "B",
+        "over_limit:+15",
+        "no_bureau_report:+5",
+        "standard_b2b",
+        None,
+        "500.00",
+        None,
+    ),
 ]
 
 EXPECTED_BREACHES = [
@@ -150,11 +250,26 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     insert(con, "reference__fx_rates", fx_rates())
     con.close()
     result = subprocess.run(
-        [dbt_executable(), "build", "--profiles-dir", ".", "--target-path", str(folder / "target"),
-         "--log-path", str(folder / "logs"), "--vars", f"{{as_of_date: '{AS_OF}'}}",
-         "--select", "+path:models/intermediate/customers", "+path:models/marts/customers",
-         "--indirect-selection", "cautious"],
-        cwd=DBT_PROJECT_DIR, capture_output=True, text=True,
+        [
+            dbt_executable(),
+            "build",
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(folder / "target"),
+            "--log-path",
+            str(folder / "logs"),
+            "--vars",
+            f"{{as_of_date: '{AS_OF}'}}",
+            "--select",
+            "+path:models/intermediate/customers",
+            "+path:models/marts/customers",
+            "--indirect-selection",
+            "cautious",
+        ],
+        cwd=DBT_PROJECT_DIR,
+        capture_output=True,
+        text=True,
         env={**os.environ, "FORDERWERK_WAREHOUSE": str(path)},
     )
     assert result.returncode == 0, result.stdout[-6000:]
@@ -170,43 +285,63 @@ def rows(path: Path, sql: str) -> list[tuple]:
 
 
 def test_dim_customers_scores_as_worked_out_by_hand(warehouse: Path):
-    found = rows(warehouse, """
+    found = rows(
+        warehouse,
+        """
         select customer_id, segment, risk_score, risk_class, risk_factor_1, risk_factor_2,
                dunning_procedure, cast(avg_days_late as varchar),
                cast(open_amount_reporting as varchar), cast(utilisation as varchar)
-        from marts.dim_customers order by customer_id""")
+        from marts.dim_customers order by customer_id""",
+    )
     assert found == EXPECTED_CUSTOMERS
 
 
 def test_risk_factors_add_up_to_the_score(warehouse: Path):
-    found = rows(warehouse, """
+    found = rows(
+        warehouse,
+        """
         select factor, points from intermediate.int_customers_risk_factors
-        where customer_id = 'C2' order by factor""")
-    assert found == [("bureau_pd", 18), ("days_late", 20), ("negative_features", 5),
-                     ("over_limit", 3), ("overdue_share", 20)]
-    uncapped = rows(warehouse, """
+        where customer_id = 'C2' order by factor""",
+    )
+    assert found == [
+        ("bureau_pd", 18),
+        ("days_late", 20),
+        ("negative_features", 5),
+        ("over_limit", 3),
+        ("overdue_share", 20),
+    ]
+    uncapped = rows(
+        warehouse,
+        """
         select d.customer_id from marts.dim_customers as d
         left join (select customer_id, sum(points) as points
                    from intermediate.int_customers_risk_factors group by customer_id) as f
             using (customer_id)
-        where d.risk_score <> least(100, coalesce(f.points, 0))""")
+        where d.risk_score <> least(100, coalesce(f.points, 0))""",
+    )
     assert uncapped == []
 
 
 def test_credit_limit_breaches_are_order_blocks(warehouse: Path):
-    found = rows(warehouse, """
+    found = rows(
+        warehouse,
+        """
         select credit_limit_breach_id, cast(open_amount_reporting as varchar),
                cast(credit_limit_reporting as varchar), cast(excess_amount_reporting as varchar),
                is_insolvent, order_block
-        from marts.fct_credit_limit_breaches order by credit_limit_breach_id""")
+        from marts.fct_credit_limit_breaches order by credit_limit_breach_id""",
+    )
     assert found == EXPECTED_BREACHES
 
 
 def test_latest_bureau_report_on_the_as_of_date(warehouse: Path):
-    found = rows(warehouse, """
+    found = rows(
+        warehouse,
+        """
         select customer_id, bureau, cast(bureau_report_date as varchar),
                cast(probability_of_default as double), is_insolvent, bureau_score_scale
-        from marts.dim_customers where bureau is not null order by customer_id""")
+        from marts.dim_customers where bureau is not null order by customer_id""",
+    )
     assert found == [
         ("C1", "creditreform", "2026-10-01", 0.003, False, CREDITREFORM),
         ("C2", "crif", "2026-08-17", 0.02, False, CRIF),
@@ -223,8 +358,10 @@ def test_risk_classes_follow_the_sample_personalities(sample_workspace: Settings
         pytest.skip("the bundled sample has no truth/personalities.csv")
     with SAMPLE_TRUTH.open(newline="") as handle:
         personality = {r["customer_id"]: r["personality"] for r in csv.DictReader(handle)}
-    scored = rows(sample_workspace.warehouse_path,
-                  "select customer_id, risk_score, risk_class from marts.dim_customers")
+    scored = rows(
+        sample_workspace.warehouse_path,
+        "select customer_id, risk_score, risk_class from marts.dim_customers",
+    )
     by_kind: dict[str, list[tuple[int, str]]] = {}
     for customer_id, score, klass in scored:
         if customer_id in personality:
