@@ -94,3 +94,25 @@ def test_a_second_run_changes_nothing_and_sends_nothing_twice(sample_workspace: 
     assert outcome.success, outcome.failures
     assert outcome.files == []
     assert state() == before
+
+
+@pytest.mark.parametrize("seed, customers, invoices", [(7, 30, 500)])
+def test_books_reconcile_on_other_generated_companies(tmp_path, seed, customers, invoices):
+    """The reconciliation invariants hold beyond the one committed sample."""
+    from orchestration.generate import generate_company
+    from orchestration.loading.files import stage_into_landing
+    from orchestration.settings import load_settings
+
+    company = tmp_path / "company"
+    summary = generate_company(company, seed=seed, customers=customers, invoices=invoices)
+    settings = load_settings({"FORDERWERK_HOME": str(tmp_path / "home")})
+    settings.ensure_workspace()
+    for source in ("erp", "bank", "bureau", "ops"):
+        stage_into_landing(settings, sorted((company / "landing" / source).glob("*")), source)
+    as_of = date.fromisoformat(str(summary.get("end", sample_as_of())))
+    outcome = run_job(settings, "daily_job", as_of)
+    assert outcome.success, outcome.failures  # the blocking reconciliation checks passed
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        assert open_items_differences(con, as_of) == []
+        assert bank_credit_differences(con, as_of) == []
+        assert con.execute("select count(*) from marts.fct_open_items").fetchone()[0] > 0
