@@ -87,10 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"run": cmd_run, "ingest": cmd_ingest, "generate": cmd_generate, "serve": cmd_serve}[
-        args.command
-    ]
-    return handler(args)
+    handlers = {
+        "run": cmd_run, "ingest": cmd_ingest, "generate": cmd_generate, "serve": cmd_serve,
+        "dunning": cmd_dunning, "approve": cmd_approve, "reject": cmd_reject, "users": cmd_users,
+    }  # fmt: skip
+    return handlers[args.command](args)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
