@@ -46,8 +46,10 @@ def _commands(host: str, port: int, dagster_port: int) -> list[list[str]]:
 def serve(settings: Settings, host: str, port: int, dagster_port: int) -> int:
     """Start both servers; Ctrl-C (or either one exiting) stops both cleanly."""
     settings.ensure_workspace()
+    bin_dir = str(Path(sys.executable).parent)  # `dagster dev` prepares dbt with `dbt` on PATH
     env = {
         **os.environ,
+        "PATH": os.pathsep.join([bin_dir, os.environ.get("PATH", "")]),
         "DAGSTER_HOME": str(settings.dagster_home),
         "FORDERWERK_HOME": str(settings.home),
     }
