@@ -10,8 +10,6 @@ notes, ERP-cleared payments and the as-of date.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +18,7 @@ import duckdb
 import pytest
 
 from orchestration.loading.raw_tables import ensure_raw_schema, insert
-from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
+from tests.dbt.helpers import rows, run_dbt
 
 AS_OF = "2025-06-30"
 OURS = "DE89370400440532013000"
@@ -280,39 +278,20 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     insert(con, "erp__payments", ERP_PAYMENTS)
     insert(con, "bank__transactions", TRANSACTIONS)
     con.close()
-    result = subprocess.run(
-        [
-            dbt_executable(),
-            "build",
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(folder / "target"),
-            "--log-path",
-            str(folder / "logs"),
-            "--vars",
-            f"{{as_of_date: '{AS_OF}'}}",
-            "--select",
-            "+path:models/intermediate/cash_application",
-            "+path:models/marts/cash",
-            "--indirect-selection",
-            "cautious",
-        ],
-        cwd=DBT_PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "FORDERWERK_WAREHOUSE": str(path)},
+    result = run_dbt(
+        path,
+        folder,
+        "build",
+        "--vars",
+        f"{{as_of_date: '{AS_OF}'}}",
+        "--select",
+        "+path:models/intermediate/cash_application",
+        "+path:models/marts/cash",
+        "--indirect-selection",
+        "cautious",
     )
     assert result.returncode == 0, result.stdout[-6000:]
     return path
-
-
-def rows(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_payment_matches(warehouse: Path):

@@ -9,8 +9,6 @@ the generator gave the customers.
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +17,8 @@ import duckdb
 import pytest
 
 from orchestration.loading.raw_tables import ensure_raw_schema, insert
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, dbt_executable
+from orchestration.settings import PROJECT_ROOT, Settings
+from tests.dbt.helpers import rows, run_dbt
 
 AS_OF = "2026-10-30"
 CHF_PER_EUR = Decimal("0.95")
@@ -249,39 +248,20 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     insert(con, "bureau__reports", REPORTS)
     insert(con, "reference__fx_rates", fx_rates())
     con.close()
-    result = subprocess.run(
-        [
-            dbt_executable(),
-            "build",
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(folder / "target"),
-            "--log-path",
-            str(folder / "logs"),
-            "--vars",
-            f"{{as_of_date: '{AS_OF}'}}",
-            "--select",
-            "+path:models/intermediate/customers",
-            "+path:models/marts/customers",
-            "--indirect-selection",
-            "cautious",
-        ],
-        cwd=DBT_PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "FORDERWERK_WAREHOUSE": str(path)},
+    result = run_dbt(
+        path,
+        folder,
+        "build",
+        "--vars",
+        f"{{as_of_date: '{AS_OF}'}}",
+        "--select",
+        "+path:models/intermediate/customers",
+        "+path:models/marts/customers",
+        "--indirect-selection",
+        "cautious",
     )
     assert result.returncode == 0, result.stdout[-6000:]
     return path
-
-
-def rows(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_dim_customers_scores_as_worked_out_by_hand(warehouse: Path):

@@ -9,7 +9,6 @@ actual days / 365.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +19,8 @@ from orchestration.loading.files import stage_into_landing
 from orchestration.loading.ingest import ingest_source
 from orchestration.loading.reference import load_fx_rates
 from orchestration.loading.warehouse import connect
-from orchestration.settings import DBT_PROJECT_DIR, Settings, dbt_executable, load_settings
+from orchestration.settings import Settings, load_settings
+from tests.dbt.helpers import rows, run_dbt
 
 MARTS = ("+fct_dunning_proposals", "+fct_collector_worklist")
 AS_OF = "2026-03-15"
@@ -72,24 +72,14 @@ def _company(tmp: Path) -> Settings:
 
 
 def _dbt(settings: Settings, tmp: Path, verb: str, variables: dict) -> subprocess.CompletedProcess:
-    command = [
-        dbt_executable(), verb, "--select", *MARTS, "--exclude", "test_type:unit",
+    return run_dbt(
+        settings.warehouse_path, tmp, verb, "--select", *MARTS, "--exclude", "test_type:unit",
         "--indirect-selection", "cautious", "--vars", json.dumps(variables),
-        "--profiles-dir", ".", "--target-path", str(tmp / "target"),
-        "--log-path", str(tmp / "logs"),
-    ]  # fmt: skip
-    return subprocess.run(
-        command,
-        cwd=DBT_PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **settings.dbt_environment()},
-    )
+    )  # fmt: skip
 
 
 def _rows(settings: Settings, sql: str) -> list[tuple]:
-    with connect(settings, read_only=True) as con:
-        return con.execute(sql).fetchall()
+    return rows(settings.warehouse_path, sql)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ comments and in dbt_project/METRICS.md.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +18,8 @@ from orchestration.loading.files import stage_into_landing
 from orchestration.loading.ingest import ingest_source
 from orchestration.loading.reference import load_fx_rates
 from orchestration.loading.warehouse import connect
-from orchestration.settings import DBT_PROJECT_DIR, Settings, dbt_executable, load_settings
+from orchestration.settings import Settings, load_settings
+from tests.dbt.helpers import rows, run_dbt
 
 MARTS = ("+fct_open_items", "+fct_aging", "+fct_kpis_daily")
 OWN_TESTS = (
@@ -69,22 +69,7 @@ def _write(folder: Path, name: str, text: str) -> Path:
 
 
 def _dbt(settings: Settings, tmp: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            dbt_executable(),
-            *args,
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(tmp / "target"),
-            "--log-path",
-            str(tmp / "logs"),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **settings.dbt_environment()},
-    )
+    return run_dbt(settings.warehouse_path, tmp, *args)
 
 
 def _dbt_build(
@@ -133,8 +118,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 def _rows(settings: Settings, sql: str) -> list[tuple]:
-    with connect(settings, read_only=True) as con:
-        return con.execute(sql).fetchall()
+    return rows(settings.warehouse_path, sql)
 
 
 def test_open_items(built: Settings):
