@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export FORDERWERK_HOME ?= $(CURDIR)/data
+BENCH_INVOICES ?= 200000
 HOST ?= 127.0.0.1
 PORT ?= 8501
 DAGSTER_PORT ?= 3000
@@ -35,6 +36,9 @@ demo: setup
 
 test: setup
 	$(BIN)/pytest -q
+
+bench: setup
+	$(BIN)/forderwerk bench --invoices $(BENCH_INVOICES)
 
 lint: setup
 	$(BIN)/ruff check .

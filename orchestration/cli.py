@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--collector", default=None, help="ERP collector name (role collector)")
     users_sub.add_parser("demo", help="create the documented demo users (demo only)")
 
+    bench = sub.add_parser("bench", help="benchmark; writes bench/results.md and results.json")
+    bench.add_argument("--invoices", type=int, default=200_000)
+    bench.add_argument("--runs", type=int, default=3)
+    bench.add_argument("--seed", type=int, default=42)
+
     serve = sub.add_parser("serve", help="the Dagster UI and the Streamlit app, until Ctrl-C")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8501)
@@ -90,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {
         "run": cmd_run, "ingest": cmd_ingest, "generate": cmd_generate, "serve": cmd_serve,
         "dunning": cmd_dunning, "approve": cmd_approve, "reject": cmd_reject, "users": cmd_users,
+        "bench": cmd_bench,
     }  # fmt: skip
     return handlers[args.command](args)
 
@@ -205,6 +211,14 @@ def cmd_users(args: argparse.Namespace) -> int:
         console.print(f"[red]{exc}[/red]")
         return 2
     console.print(f"user {user.name} ({user.role}) saved to {settings.users_file}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from orchestration.bench import run_bench
+
+    results = run_bench(args.invoices, runs=args.runs, seed=args.seed)
+    console.print(f"results: {results} and {results.with_suffix('.json')}")
     return 0
 
 

@@ -1,0 +1,29 @@
+"""The benchmark of issue 7: ``run_bench`` behind `forderwerk bench` and `make bench`.
+
+The package stays light on import: the peers (``orchestration.bench.peers``) run in
+processes that should hold their own data-frame library and nothing else, so the harness
+is imported only when ``run_bench`` is called.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from orchestration.settings import PROJECT_ROOT
+
+DEFAULT_OUT_DIR = PROJECT_ROOT / "bench"
+#: `make bench` default: about 200 k invoices finish in well under an hour on 2 cores
+DEFAULT_INVOICES = 200_000
+
+
+def run_bench(
+    invoices: int, *, runs: int = 3, seed: int = 42, out_dir: Path = DEFAULT_OUT_DIR
+) -> Path:
+    """Benchmark Forderwerk on a generated company of ``invoices`` invoices; writes
+    ``out_dir``/results.json and results.md and returns the path of results.md."""
+    from orchestration.bench.harness import run_bench as run
+
+    return run(invoices, runs=runs, seed=seed, out_dir=out_dir)
+
+
+__all__ = ["DEFAULT_INVOICES", "DEFAULT_OUT_DIR", "run_bench"]

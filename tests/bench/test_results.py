@@ -1,0 +1,121 @@
+"""bench/results.json keeps the DESIGN.md contract; results.md is regenerated, not lost."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from orchestration.bench import DEFAULT_OUT_DIR, report
+from orchestration.bench.company import split_events
+from orchestration.bench.harness import Measured, render_counts
+from orchestration.bench.peers import add_months, countback_months
+from orchestration.bench.process import Sample
+
+CONTRACT = {
+    "measure": str,
+    "invoices": int,
+    "seconds_median": (int, float),
+    "seconds_min": (int, float),
+    "seconds_max": (int, float),
+    "peak_rss_mb": (int, float),
+    "runs": int,
+}
+
+
+def check_rows(rows: list[dict]) -> None:
+    assert isinstance(rows, list) and rows
+    for row in rows:
+        for key, kind in CONTRACT.items():
+            assert isinstance(row[key], kind), (key, row)
+        assert row["seconds_min"] <= row["seconds_median"] <= row["seconds_max"], row
+        assert row["runs"] >= 1 and row["peak_rss_mb"] > 0
+    ours = {(r["measure"], r["invoices"]) for r in rows}
+    for row in rows:
+        if row["measure"].startswith("peer:"):
+            _, peer, name = row["measure"].split(":")
+            assert peer in ("pandas", "polars")
+            assert (name, row["invoices"]) in ours, f"{row['measure']} has no Forderwerk row"
+
+
+def test_committed_results_keep_the_contract() -> None:
+    path = DEFAULT_OUT_DIR / "results.json"
+    if not path.exists():
+        pytest.skip("no bench/results.json yet (run `make bench`)")
+    check_rows(json.loads(path.read_text()))
+
+
+def _context(invoices: int) -> report.Context:
+    started = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    counts = {"base": {"invoices": invoices}, "increment": {"invoices": 3}}
+    return report.Context(
+        invoices=invoices,
+        customers=invoices // 20,
+        seed=42,
+        runs=2,
+        started=started,
+        finished=started,
+        load=((1.0, 1.0, 1.0), (2.0, 2.0, 2.0)),
+        counts=counts,
+        generation_seconds=1.0,
+        duckdb_threads="2",
+        duckdb_memory_limit="2GB",
+        checked_rows={"open_items": 1},
+    )
+
+
+def _measured() -> list[Measured]:
+    def samples(*seconds: float) -> list[Sample]:
+        return [Sample(s, s, 100.0 + s, {"baseline_rss_mb": 90.0}) for s in seconds]
+
+    return [
+        Measured("core_marts", samples(2.0, 1.0)),
+        Measured("peer:pandas:core_marts", samples(3.0, 5.0)),
+        Measured("render_letters_1k", samples(10.0, 12.0), items=100),
+    ]
+
+
+def test_write_merges_sizes_and_keeps_the_notes(tmp_path: Path) -> None:
+    report.write(tmp_path, _measured(), _context(1000))
+    md = tmp_path / "results.md"
+    md.write_text(
+        md.read_text().replace(report.NOTES_END, "hand-written finding\n" + report.NOTES_END)
+    )
+    report.write(tmp_path, _measured(), _context(2000))
+    rows = json.loads((tmp_path / "results.json").read_text())
+    check_rows(rows)
+    assert sorted({r["invoices"] for r in rows}) == [1000, 2000]
+    core = next(r for r in rows if r["measure"] == "core_marts" and r["invoices"] == 1000)
+    assert (core["seconds_median"], core["seconds_min"], core["peak_rss_mb"]) == (1.5, 1.0, 102.0)
+    text = md.read_text()
+    assert "hand-written finding" in text
+    assert "<!-- size:1000:begin -->" in text and "<!-- size:2000:begin -->" in text
+    assert "| 1 000 | core_marts vs pandas |" in text
+
+
+def test_render_counts_scale_with_the_company() -> None:
+    assert render_counts(10_000_000) == (1000, 10000)
+    assert render_counts(200_000) == (1000, 10000)
+    assert render_counts(50_000) == (250, 2500)
+    assert render_counts(1_000) == (100, 1000)
+
+
+def test_month_arithmetic_of_the_peers() -> None:
+    assert add_months(date(2024, 2, 29), -12) == date(2023, 2, 28)
+    assert add_months(date(2026, 3, 31), -1) == date(2026, 2, 28)
+    months = countback_months(date(2024, 3, 10))
+    assert [m[3] for m in months[:4]] == [10, 29, 31, 31]  # METRICS.md leap-year example
+    assert len(months) == 25 and months[-1][1] == date(2022, 3, 1)
+
+
+def test_split_events_by_day() -> None:
+    content = (
+        b"event_id,at,actor,customer_id,document_id,type,amount,until,text\n"
+        b"EV-000001,2026-10-29T09:00:00+01:00,A,C1,,note,,,x\n"
+        b"EV-000002,2026-10-30T09:00:00+01:00,A,C1,,note,,,y\n"
+    )
+    before, on_day = split_events(content, date(2026, 10, 30))
+    assert before.splitlines()[1].startswith(b"EV-000001") and len(before.splitlines()) == 2
+    assert on_day.splitlines()[1].startswith(b"EV-000002") and len(on_day.splitlines()) == 2
