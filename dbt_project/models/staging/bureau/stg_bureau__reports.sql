@@ -4,6 +4,10 @@ source as (
     select * from {{ source('raw', 'bureau__reports') }}
 ),
 
+latest as (
+    {{ latest_version('source', "customer_id || ':' || bureau || ':' || cast(report_date as varchar)") }}
+),
+
 final as (
     select
         customer_id || ':' || bureau || ':' || cast(report_date as varchar) as bureau_report_id,
@@ -21,8 +25,7 @@ final as (
         _file_seq,
         _row_number,
         _source_file as source_file
-    from source
-    {{ latest_version("customer_id || ':' || bureau || ':' || cast(report_date as varchar)") }}
+    from latest
 )
 
 select * from final

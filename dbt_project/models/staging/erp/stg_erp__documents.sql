@@ -5,8 +5,7 @@ source as (
 ),
 
 latest as (
-    select * from source
-    {{ latest_version('document_id') }}
+    {{ latest_version('source', 'document_id') }}
 ),
 
 final as (

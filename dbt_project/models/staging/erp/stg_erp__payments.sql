@@ -5,8 +5,7 @@ source as (
 ),
 
 latest as (
-    select * from source
-    {{ latest_version('payment_id') }}
+    {{ latest_version('source', 'payment_id') }}
 ),
 
 final as (

@@ -12,8 +12,7 @@ app_source as (
 ),
 
 bulk_latest as (
-    select * from bulk_source
-    {{ latest_version('event_id') }}
+    {{ latest_version('bulk_source', 'event_id') }}
 ),
 
 bulk as (
