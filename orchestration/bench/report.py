@@ -12,7 +12,7 @@ import os
 import platform
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -32,7 +32,7 @@ MEASURES = (
 )
 DESCRIPTIONS = {
     "ingest": "landing files -> raw.* (Dagster `ingest_job`: parse, validate, load, archive)",
-    "dbt_build": "`dbt build`: raw -> every model, seed and test (unit tests included)",
+    "dbt_build": "`dbt build`: raw -> models, seeds, data tests (unit tests: CI)",
     "dunning_decisions": "`preview`: the day's dunning decisions, nothing recorded or sent",
     "render_letters_1k": "letters rendered (Jinja2 + WeasyPrint PDF)",
     "render_emails_10k": "e-mails rendered (Jinja2 subject, text and HTML)",
@@ -72,6 +72,7 @@ class Context:
     duckdb_threads: str
     duckdb_memory_limit: str
     checked_rows: dict[str, int]
+    setup: dict[str, dict] = field(default_factory=dict)  # set-up steps run once
 
 
 def row(measured, context: Context) -> dict:
@@ -313,6 +314,14 @@ def size_section(rows: list[dict], context: Context) -> str:
         )
     checked = ", ".join(f"{k} {v}" for k, v in context.checked_rows.items())
     lines.append(f"\nIdentical results (rows compared per mart): {checked}.\n")
+    plan = context.setup.get("plan")
+    if plan:
+        lines.append(
+            f"Set-up, run once and not a measure: recording the day's "
+            f"{plan['info'].get('planned', '?')} planned actions in the ledger "
+            f"(`plan_and_record`, before rendering) took {plan['seconds']:.1f} s "
+            f"({plan['cpu_seconds']:.1f} s CPU).\n"
+        )
     lines.append(profile(m))
     return "\n".join(lines) + "\n"
 
