@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 DAGSTER_PORT ?= 3000
 
-.PHONY: setup manifest demo test lint format bench clean-data
+.PHONY: setup manifest demo test month lint format bench clean-data
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ demo: setup
 
 test: setup
 	$(BIN)/pytest -q
+
+# Thirty consecutive days of `forderwerk run` on the sample (make test runs the last 8)
+month: setup
+	FORDERWERK_SIM_DAYS=30 $(BIN)/pytest -q -s tests/test_thirty_days.py
 
 bench: setup
 	$(BIN)/forderwerk bench --invoices $(BENCH_INVOICES)

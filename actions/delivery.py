@@ -11,6 +11,7 @@ permanent. Nothing here touches the ledger: the engine records the outcome.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -177,10 +178,59 @@ def _short(body: object) -> str:
     return " ".join(text.split())[:300]
 
 
-def write_letter(settings: Settings, action_id: str, as_of: date, pdf: bytes) -> Delivered:
+def write_letter(
+    settings: Settings, action_id: str, as_of: date, pdf: bytes, manifest_rows: list[dict]
+) -> Delivered:
+    """The PDF, then the day's print manifest rewritten with it (``manifest_rows`` are the
+    day's letters already sent plus this one): the print shop works from the manifest, so
+    a letter is listed only once its file is complete, and a rerun rewrites the same."""
     path = outbox_path(settings, "letters", as_of, f"{action_id}.pdf")
     _write_atomic(path, pdf)
+    write_print_manifest(settings, as_of, manifest_rows)
     return Delivered(str(path))
+
+
+PRINT_MANIFEST_COLUMNS = (
+    "action_id",
+    "file",
+    "sha256",
+    "bytes",
+    "customer_id",
+    "recipient",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "postage",
+    "level",
+    "language",
+    "total_amount",
+    "currency",
+)
+
+
+def write_print_manifest(settings: Settings, as_of: date, rows: list[dict]) -> Path:
+    """``outbox/letters/<date>/manifest.csv``: one row per letter PDF of the day, with the
+    address for the envelope check, the file's SHA-256 and the postage zone."""
+    folder = settings.outbox("letters") / as_of.isoformat()
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=PRINT_MANIFEST_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in sorted(rows, key=lambda r: str(r["action_id"])):
+        pdf = folder / f"{row['action_id']}.pdf"
+        content = pdf.read_bytes()
+        country = str(row.get("country") or "")
+        record = {
+            **row,
+            "file": pdf.name,
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "bytes": len(content),
+            "postage": "domestic" if country == "DE" else "international",
+        }
+        writer.writerow({k: _text(record.get(k)) for k in PRINT_MANIFEST_COLUMNS})
+    path = folder / "manifest.csv"
+    _write_atomic(path, out.getvalue().encode("utf-8"))
+    return path
 
 
 def slug(text: str) -> str:

@@ -85,6 +85,7 @@ def _context(
         payments=data.payments,
         unapplied=data.unapplied,
         histories=histories,
+        open_credits=[r for r in data.open_items.values() if r["document_type"] == "credit_note"],
         customers=data.customers,
         payment_grace_days=config.payment_grace_days,
     )
@@ -361,7 +362,9 @@ def _deliver(
     if channel == "letter":
         if not action["payload"]["customer"].get("street"):
             raise delivery.DeliveryError("the customer has no postal address", retryable=False)
-        return delivery.write_letter(settings, action["action_id"], as_of, content["pdf"])
+        return delivery.write_letter(
+            settings, action["action_id"], as_of, content["pdf"], _letter_rows(engine, action)
+        )
     if channel == "phone":
         collector = action["payload"].get("collector") or "unassigned"
         rows = _task_rows(engine, as_of, collector, extra=action["action_id"])
@@ -383,6 +386,29 @@ def _delivered_or(engine: sa.Engine, as_of: date, channel: str, extra: str) -> l
         for a in ledger.actions(engine, as_of=as_of)
         if a["channel"] == channel and (a["state"] == "sent" or a["action_id"] == extra)
     ]
+
+
+def _letter_rows(engine: sa.Engine, letter: dict) -> list[dict]:
+    """The print manifest's rows: the day's letters sent so far and ``letter``."""
+    rows = []
+    for a in _delivered_or(engine, letter["as_of_date"], "letter", letter["action_id"]):
+        customer = a["payload"]["customer"]
+        rows.append(
+            {
+                "action_id": a["action_id"],
+                "customer_id": a["customer_id"],
+                "recipient": customer.get("name"),
+                "street": customer.get("street"),
+                "postal_code": customer.get("postal_code"),
+                "city": customer.get("city"),
+                "country": customer.get("country"),
+                "level": a["level"],
+                "language": a["language"],
+                "total_amount": a["total_amount"],
+                "currency": a["currency"],
+            }
+        )
+    return rows
 
 
 def _task_rows(engine: sa.Engine, as_of: date, collector: str, extra: str) -> list[dict]:

@@ -74,6 +74,7 @@ class StopChecker:
         payments: list[dict],
         unapplied: list[dict],
         histories: dict[str, DocumentHistory],
+        open_credits: list[dict] = (),
         customers: dict[str, dict],
         payment_grace_days: int = 5,
     ):
@@ -95,6 +96,15 @@ class StopChecker:
                 self.unapplied[(u["customer_id"], str(u["currency"]).upper())] += Decimal(
                     u["amount"]
                 )
+        # a credit note still open (fct_open_items, negative) is money the customer may set
+        # off at any time, and often already did: a transfer of "invoice minus credit
+        # note" leaves both open in the books until someone clears them. Dunning the
+        # invoice's remainder then asks for money the customer does not owe.
+        self.credits: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        for c in open_credits:
+            if Decimal(c["open_amount"]) < 0:
+                key = (c["customer_id"], str(c["currency"]).upper())
+                self.credits[key] -= Decimal(c["open_amount"])
         self.last_contact_event: dict[str, date] = {}
         for e in self.events:
             if e["type"] in CONTACT_TYPES:
@@ -168,6 +178,12 @@ class StopChecker:
         cash = self.unapplied.get((customer_id, currency), Decimal(0))
         if cash > 0 and cash >= Decimal(item["open_amount"]):
             return stop("unapplied_cash", f"{cash} {currency} unapplied cash could cover it")
+        credit = self.credits.get((customer_id, currency), Decimal(0))
+        if credit > 0 and cash + credit >= Decimal(item["open_amount"]):
+            return stop(
+                "open_credit_note",
+                f"{credit} {currency} open credit notes could cover it: clear them first",
+            )
         if check_payments:
             return self._payment_received(item, history)
         return None

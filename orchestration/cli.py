@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--as-of", type=_as_of, default=date.today(), help="as-of date (default today)"
     )
+    run.add_argument("--verbose", action="store_true", help="show Dagster's debug log")
 
     ingest = sub.add_parser("ingest", help="copy files into landing/ and ingest them now")
     ingest.add_argument("files", nargs="+", type=Path)
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["erp", "bank", "bureau", "ops"],
         help="landing folder to use (default: recognised from each file)",
     )
+    ingest.add_argument("--verbose", action="store_true", help="show Dagster's debug log")
 
     dunning = sub.add_parser("dunning", help="dunning commands")
     dunning_sub = dunning.add_subparsers(dest="dunning_command", required=True)
@@ -105,7 +107,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     with console.status(f"Running the pipeline for {args.as_of} in {settings.home} ..."):
-        outcome = run_job(settings, "daily_job", args.as_of)
+        outcome = run_job(settings, "daily_job", args.as_of, console_level=_level(args))
     return _report(outcome)
 
 
@@ -133,7 +135,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for source, files in by_source.items():
         stage_into_landing(settings, files, source)
     with console.status(f"Ingesting {len(args.files)} file(s) ..."):
-        outcome = run_job(settings, "ingest_job", date.today())
+        outcome = run_job(settings, "ingest_job", date.today(), console_level=_level(args))
     return _report(outcome)
 
 
@@ -243,6 +245,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _level(args: argparse.Namespace) -> str:
+    """Dagster's console log: warnings only, unless asked; the Dagster UI keeps it all."""
+    return "DEBUG" if args.verbose else "WARNING"
+
+
 def _report(outcome) -> int:
     """Summarise what was loaded, skipped and quarantined; exit 0 unless a step failed."""
     if outcome.files:
@@ -268,6 +275,13 @@ def _report(outcome) -> int:
         f"{counts['loaded']} file(s) loaded ({rows} rows), {counts['skipped']} skipped "
         f"(already loaded), {counts['quarantined']} quarantined. Run {outcome.run_id}."
     )
+    if outcome.dunning:
+        d = outcome.dunning
+        console.print(
+            "Dunning: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in d.items() if n)
+            if any(d.values())
+            else "Dunning: nothing to do today."
+        )
     for f in outcome.files:
         if f.get("warnings"):
             console.print(f"[yellow]warning[/yellow] {f['file_name']} loaded, but: {f['warnings']}")

@@ -24,6 +24,7 @@ class RunOutcome:
     run_id: str
     success: bool
     files: list[dict[str, object]] = field(default_factory=list)  # per landing file handled
+    dunning: dict[str, int] = field(default_factory=dict)  # the dunning run's counts, if any
     failures: list[str] = field(default_factory=list)  # failed steps, with their error
 
 
@@ -37,9 +38,21 @@ def instance_for(settings: Settings) -> dg.DagsterInstance:
 
 
 def run_job(
-    settings: Settings, job_name: str, as_of: date, tags: dict[str, str] | None = None
+    settings: Settings,
+    job_name: str,
+    as_of: date,
+    tags: dict[str, str] | None = None,
+    console_level: str | None = None,
 ) -> RunOutcome:
-    """Execute one job of the definitions with the workspace pointed at ``settings.home``."""
+    """Execute one job of the definitions with the workspace pointed at ``settings.home``.
+
+    ``console_level`` (e.g. ``"WARNING"``) quiets Dagster's console logger; the run's
+    event log in the instance, which the Dagster UI shows, keeps every event."""
+    run_config = (
+        {"loggers": {"console": {"config": {"log_level": console_level}}}}
+        if console_level
+        else None
+    )
     from orchestration.definitions import defs
     from orchestration.defs.resources import WorkspaceResource
 
@@ -49,14 +62,18 @@ def run_job(
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
+            run_config=run_config,
             tags={AS_OF_TAG: as_of.isoformat(), **(tags or {})},
             resources={"workspace": WorkspaceResource(home=str(settings.home))},
         )
     outcome = RunOutcome(run_id=result.run_id, success=result.success)
     for event in result.get_asset_materialization_events():
-        files = event.materialization.metadata.get("files")
+        metadata = event.materialization.metadata
+        files = metadata.get("files")
         if files is not None:
             outcome.files.extend(files.value)
+        if event.asset_key == dg.AssetKey(["dunning", "dunning_run"]):
+            outcome.dunning = {k: int(v.value) for k, v in metadata.items()}
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import email
+import hashlib
 import json
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal as D
@@ -137,8 +138,14 @@ def test_customer_without_email_gets_a_letter(settings, config):
     run(settings, b2b_world(email=None), config)
     (action,) = actions(settings)
     assert action["channel"] == "letter" and action["state"] == "sent"
-    (pdf,) = files(settings, "letters")
+    pdf, manifest = files(settings, "letters")
     assert pdf.read_bytes().startswith(b"%PDF-")
+    assert manifest == settings.outbox("letters") / AS_OF.isoformat() / "manifest.csv"
+    (row,) = csv.DictReader(manifest.open(encoding="utf-8"))
+    assert row["action_id"] == action["action_id"] and row["file"] == pdf.name
+    assert row["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert row["customer_id"] == "C1" and row["postage"] == "domestic"
+    assert (row["total_amount"], row["currency"]) == (str(action["total_amount"]), "EUR")
 
 
 def test_marts_of_another_day_are_refused(settings, config):
@@ -394,6 +401,12 @@ def ops_event(settings, type_: str, at: date = AS_OF, customer_id: str = "C1", *
                 {"customer_id": "C1", "amount": D("1300.00"), "date": days_ago(2)}
             ),
             "unapplied_cash",
+        ),
+        (  # paid "RE-1 minus GS-1": the books keep both open until someone clears them
+            lambda s, w: w.invoices.append(
+                Invoice("GS-1", "C1", days_ago(40), D("-1000.00"), document_type="credit_note")
+            ),
+            "open_credit_note",
         ),
         (lambda s, w: setattr(w.customers[0], "is_insolvent", True), "insolvency"),
         (lambda s, w: w.stopped.update({"RE-1": "recent_contact"}), "recent_contact"),

@@ -48,6 +48,7 @@ class Invoice:
     units_per_eur: Decimal = Decimal("1")
     payment_reference: str | None = None
     entity: str = "FW01"
+    document_type: str = "invoice"  # or credit_note (negative amount, never dunned)
 
 
 @dataclass
@@ -148,7 +149,7 @@ def build(con: duckdb.DuckDBPyConnection, world: World) -> duckdb.DuckDBPyConnec
                 customers[inv.customer_id].name,
                 customers[inv.customer_id].collector,
                 inv.entity,
-                "invoice",
+                inv.document_type,
                 inv.payment_reference,
                 inv.issue_date or inv.due_date,
                 inv.due_date,
@@ -169,6 +170,8 @@ def build(con: duckdb.DuckDBPyConnection, world: World) -> duckdb.DuckDBPyConnec
                 False,
             ],
         )
+        if inv.document_type == "credit_note":
+            continue
         procedure = policy.procedure(policy.assign(vars(customers[inv.customer_id]))[0])
         reached = [s for s in procedure.steps if s.offset_days <= dpd]
         if not reached:

@@ -1,6 +1,5 @@
 """The receivables warehouse: every dbt model as an asset, dbt tests as asset checks."""
 
-import json
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -65,9 +64,11 @@ def warehouse_models(
 ):
     """Build and test staging, intermediate and mart models for the run's as-of date."""
     settings = workspace.settings()
-    variables = json.dumps({"as_of_date": as_of_for(context)})
-    with _environment(settings.dbt_environment()):
-        yield from dbt.cli([*BUILD_ARGS, "--vars", variables], context=context).stream()
+    # the as-of date through the environment, not --vars, so dbt keeps its partial parse
+    # (dbt_project/macros/as_of_date.sql)
+    environment = {**settings.dbt_environment(), "FORDERWERK_AS_OF_DATE": as_of_for(context)}
+    with _environment(environment):
+        yield from dbt.cli(BUILD_ARGS, context=context).stream()
 
 
 @dg.definitions
