@@ -37,15 +37,19 @@ def expected_inflows(open_items: pd.DataFrame, as_of: date, weeks: int = 13) -> 
     expected = (due + pd.to_timedelta(shift, unit="D")).dt.date
     amount = pd.to_numeric(items["open_amount_reporting"]).astype(float)
     horizon_end = starts[-1] + timedelta(days=7)
-    for day, value in zip(expected, amount, strict=True):
-        carried = day < first_day
-        when = first_day if carried else day
-        if when >= horizon_end:
-            continue
-        row = (_monday(when) - starts[0]).days // 7
-        column = "carried_over_amount" if carried else "expected_amount"
-        result.loc[row, column] += value
-        result.loc[row, "items"] += 1
+    # vectorised: at a million invoices a loop over the items took 16 s per page view
+    carried = expected < first_day
+    when = pd.to_datetime(expected.where(~carried, first_day))
+    week = (when - pd.to_timedelta(when.dt.weekday, unit="D") - pd.Timestamp(starts[0])).dt.days
+    frame = pd.DataFrame({"row": week // 7, "carried": carried, "amount": amount})
+    frame = frame[when < pd.Timestamp(horizon_end)]
+    if not frame.empty:
+        on_time = frame[~frame["carried"]].groupby("row")["amount"].sum()
+        late = frame[frame["carried"]].groupby("row")["amount"].sum()
+        result["expected_amount"] = result.index.map(on_time).fillna(0.0).astype(float)
+        result["carried_over_amount"] = result.index.map(late).fillna(0.0).astype(float)
+        counts = frame.groupby("row").size()
+        result["items"] = result.index.map(counts).fillna(0).astype(int)
     result[["expected_amount", "carried_over_amount"]] = result[
         ["expected_amount", "carried_over_amount"]
     ].round(2)

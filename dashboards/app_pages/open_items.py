@@ -73,15 +73,8 @@ with tab_items:
     filtered = opos.apply(items, chosen)
 
     st.markdown(t("open_items.count", count=len(filtered), total=len(items)))
-    shown = filtered.assign(
-        issue_fmt=ui.dates(filtered["issue_date"], t),
-        due_fmt=ui.dates(filtered["due_date"], t),
-        amount_fmt=ui.money(filtered, "amount", "currency", t),
-        open_fmt=ui.money(filtered, "open_amount", "currency", t),
-        reporting_fmt=ui.money(filtered, "open_amount_reporting", "reporting_currency", t),
-        bucket_fmt=filtered["aging_bucket"].map(lambda b: t.label("aging", b)),
-        status_fmt=[", ".join(t.label("flags", f) for f in row) for row in opos.flags_of(filtered)],
-    )
+    formatted = ui.load(t, ui.opos_display, snap, scope, entity, currency, t.language)
+    shown = filtered.join(formatted, on="document_id")
     ui.table(
         shown,
         {
