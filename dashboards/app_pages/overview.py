@@ -144,7 +144,7 @@ else:
         pick = st.selectbox(
             t("overview.drill_down"),
             debtors["customer_id"],
-            format_func=lambda c: debtors.set_index("customer_id").at[c, "customer_name"],
+            format_func=debtors.set_index("customer_id")["customer_name"].to_dict().get,
             key="over_debtor_pick",
         )
         ui.customer_link(pick, t, key="over_open_customer")

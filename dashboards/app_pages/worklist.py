@@ -109,10 +109,12 @@ else:
             comment,
         ):
             st.rerun()
+    # one mapping, not a lookup per option (thousands of customers per collector)
+    names = open_tasks.drop_duplicates("customer_id").set_index("customer_id")["customer_name"]
     pick_customer = st.selectbox(
         t("worklist.open_customer"),
-        open_tasks["customer_id"].unique(),
-        format_func=lambda c: open_tasks.set_index("customer_id").loc[[c], "customer_name"].iloc[0],
+        list(names.index),
+        format_func=names.to_dict().get,
         key="work_customer_pick",
     )
     ui.customer_link(pick_customer, t, key="work_open_customer")
