@@ -44,8 +44,10 @@ def _commands(host: str, port: int, dagster_port: int) -> list[list[str]]:
 
 
 def serve(settings: Settings, host: str, port: int, dagster_port: int) -> int:
-    """Start both servers; Ctrl-C (or either one exiting) stops both cleanly."""
+    """Start both servers; Ctrl-C, SIGTERM (a service manager, `timeout`) or either one
+    exiting stops both cleanly: they run in sessions of their own, so only we can."""
     settings.ensure_workspace()
+    signal.signal(signal.SIGTERM, _interrupt)
     bin_dir = str(Path(sys.executable).parent)  # `dagster dev` prepares dbt with `dbt` on PATH
     env = {
         **os.environ,
@@ -68,6 +70,10 @@ def serve(settings: Settings, host: str, port: int, dagster_port: int) -> int:
     finally:
         _stop(processes)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _stop(processes: list[subprocess.Popen]) -> None:
