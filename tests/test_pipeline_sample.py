@@ -79,6 +79,40 @@ def test_cash_application_against_the_ground_truth(sample_workspace: Settings):
     assert {method for method, _ in wrong} <= {"fifo"}
 
 
+def test_open_items_against_the_ground_truth(sample_workspace: Settings):
+    """The open-item list is the generator's, document by document and to the cent; every
+    credit note a payer deducted ("RE... abzgl. GS...", or an invoice paid short by it) is
+    set off. Two known deviations, both with the same customer balance as the truth:
+    C10060's payment without reference goes to the oldest due invoice (BGB §366(2)), and
+    C10053 paid RE-2025-000005 in full after its credit note GS-2025-000005 was issued (the
+    credit note applies to its invoice, the surplus is an overpayment, not an open credit)."""
+    open_truth = SAMPLE / "truth" / "open_items.csv"
+    paid_truth = SAMPLE / "truth" / "bank_payments.csv"
+    with duckdb.connect(str(sample_workspace.warehouse_path), read_only=True) as con:
+        differing = con.execute(
+            """with truth as (
+                   select document_id, cast(open_amount as decimal(18, 2)) as open_amount
+                   from read_csv(?, all_varchar = true))
+               select coalesce(o.document_id, t.document_id)
+               from marts.fct_open_items o full outer join truth t using (document_id)
+               where o.open_amount is distinct from t.open_amount order by 1""",
+            [str(open_truth)],
+        ).fetchall()
+        deducted_still_open = con.execute(
+            """select document_id from read_csv(?, all_varchar = true)
+               where document_id like 'GS-%'
+               intersect select document_id from marts.fct_open_items""",
+            [str(paid_truth)],
+        ).fetchall()
+        set_off = con.execute(
+            """select application_method, count(*) from intermediate.int_credit_note_applications
+               where application_method <> 'credit_note_linked' group by 1 order by 1"""
+        ).fetchall()
+    assert deducted_still_open == []
+    assert set_off == [("credit_note_amount", 4), ("credit_note_named", 7)]
+    assert [d for (d,) in differing] == ["GS-2025-000005", "RE-2025-000563", "RE-2026-000383"]
+
+
 def test_a_second_run_changes_nothing_and_sends_nothing_twice(sample_workspace: Settings):
     def state() -> tuple:
         with duckdb.connect(str(sample_workspace.warehouse_path), read_only=True) as con:

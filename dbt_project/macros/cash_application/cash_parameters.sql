@@ -27,6 +27,9 @@
             'fifo_customer_reference': 0.65,
             'fifo_name': 0.50,
             'return_reversal': 1.00,
+            'credit_note_linked': 1.00,
+            'credit_note_named': 0.95,
+            'credit_note_amount': 0.80,
         },
     } -%}
     {%- set merged = {} -%}

@@ -134,3 +134,18 @@ where invoices.currency is null
     or applications.currency <> payments.currency
     {%- endif %}
 {% endtest %}
+
+
+{#- No credit note of `documents` applies more than its gross amount in `model`
+    (int_credit_note_applications), whatever step applied it. -#}
+{% test cash_credit_notes_within_amount(model, documents) %}
+select
+    applications.credit_note_id,
+    max(documents.gross_amount) as credit_amount,
+    sum(applications.applied_amount) as applied_amount
+from {{ model }} as applications
+inner join {{ documents }} as documents
+    on applications.credit_note_id = documents.document_id
+group by applications.credit_note_id
+having sum(applications.applied_amount) > max(documents.gross_amount)
+{% endtest %}

@@ -5,6 +5,7 @@
 --   token                 a word of the text or the end-to-end id that contains a digit
 --   year_number           a document number read as year + sequence ("RE 2025-000123",
 --                         "Rg.Nr. 2025/123", "2025000123"): reference_value "2025-123"
+--   credit_note_number    a credit-note number, read the same way ("GS-2025-000007": "2025-7")
 --   sequence_number       a number without year after an invoice word ("Rg.Nr. 123") or
 --                         zero-padded ("000123"): reference_value "123"
 --   customer_number       the digits after a customer-number word ("Kd-Nr. 10001")
@@ -246,10 +247,14 @@ readings as (
     where consumed_words.payment_id is null
 ),
 
+-- a credit note the payer deducts ("RE-2025-000078 abzgl. GS-2025-000007") is read the
+-- same way but kept apart, so it never names an invoice (int_credit_notes_deducted)
 year_numbers as (
     select
         payment_id,
-        'year_number' as reference_kind,
+        case
+            when prefix_class = 'credit_note' then 'credit_note_number' else 'year_number'
+        end as reference_kind,
         number_year || '-' || cast(cast(number_sequence as bigint) as varchar) as reference_value,
         prefix_letters,
         prefix_class,
@@ -258,7 +263,7 @@ year_numbers as (
         window_text
     from readings
     where number_form = 'year'
-        and prefix_class in ('invoice', 'none', 'other')
+        and prefix_class in ('invoice', 'none', 'other', 'credit_note')
 ),
 
 sequence_numbers as (
