@@ -211,20 +211,21 @@ PRINT_MANIFEST_COLUMNS = (
 
 def write_print_manifest(settings: Settings, as_of: date, rows: list[dict]) -> Path:
     """``outbox/letters/<date>/manifest.csv``: one row per letter PDF of the day, with the
-    address for the envelope check, the file's SHA-256 and the postage zone."""
+    address for the envelope check, the file's SHA-256 and the postage zone. A row that
+    carries ``sha256`` and ``bytes`` already is not hashed again."""
     folder = settings.outbox("letters") / as_of.isoformat()
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=PRINT_MANIFEST_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in sorted(rows, key=lambda r: str(r["action_id"])):
         pdf = folder / f"{row['action_id']}.pdf"
-        content = pdf.read_bytes()
+        if row.get("sha256") is None:  # hashed once: the caller keeps the row
+            content = pdf.read_bytes()
+            row["sha256"], row["bytes"] = hashlib.sha256(content).hexdigest(), len(content)
         country = str(row.get("country") or "")
         record = {
             **row,
             "file": pdf.name,
-            "sha256": hashlib.sha256(content).hexdigest(),
-            "bytes": len(content),
             "postage": "domestic" if country == "DE" else "international",
         }
         writer.writerow({k: _text(record.get(k)) for k in PRINT_MANIFEST_COLUMNS})
