@@ -24,6 +24,7 @@ from orchestration.ingest.errors import IngestError, fail
 from orchestration.ingest.ops_events import parse_ops_events
 from orchestration.loading import files, raw_tables
 from orchestration.loading.bank import BankConflict, dedupe_bank_file, parse_bank_file
+from orchestration.loading.parse_ahead import ParsedAhead, parsed_ahead
 from orchestration.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -77,12 +78,14 @@ def ingest_source(
     """Ingest every file waiting in ``landing/<source>`` in arrival order."""
     raw_tables.ensure_raw_schema(con)
     report = IngestReport()
-    for path in _ordered(settings, source):
-        result = _ingest_file(settings, con, source, path, run_id)
-        report.files.append(result)
-        log.info("%s %s: %s (%s rows)", source, path.name, result.status, result.rows)
-        if on_file:
-            on_file(result)
+    paths = _ordered(settings, source)
+    with parsed_ahead(paths if source == "bank" else []) as ahead:
+        for path in paths:
+            result = _ingest_file(settings, con, source, path, run_id, ahead)
+            report.files.append(result)
+            log.info("%s %s: %s (%s rows)", source, path.name, result.status, result.rows)
+            if on_file:
+                on_file(result)
     return report
 
 
@@ -96,15 +99,21 @@ def _ordered(settings: Settings, source: str) -> list[Path]:
 
 
 def _ingest_file(
-    settings: Settings, con: duckdb.DuckDBPyConnection, source: str, path: Path, run_id: str | None
+    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    path: Path,
+    run_id: str | None,
+    ahead: ParsedAhead,
 ) -> FileResult:
     data = path.read_bytes()
     digest = files.content_hash(data)
+    bank_parsed = ahead.take(path)
     if _already_loaded(con, digest):
         path.unlink()
         return FileResult(source, path.name, "skipped", reason="same content loaded before")
     try:
-        parsed = _parse(con, source, path.name, data)
+        parsed = _parse(con, source, path.name, data, bank_parsed)
         duplicates = dedupe_bank_file(con, parsed.tables) if source == "bank" else 0
     except (IngestError, BankConflict) as exc:
         return _quarantine(settings, con, source, path, data, digest, str(exc), run_id)
@@ -152,7 +161,13 @@ def _vat_index(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {normalise_vat_id(vat): customer for customer, vat in rows}
 
 
-def _parse(con: duckdb.DuckDBPyConnection, source: str, name: str, data: bytes) -> _Parsed:
+def _parse(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    name: str,
+    data: bytes,
+    bank_parsed: ParsedBankFile | None = None,
+) -> _Parsed:
     if source == "erp":
         table = parse_erp(data, name, _known_customers(con))
         return _Parsed(table.entity, {f"erp__{table.entity}": table.rows}, table.encoding)
@@ -166,7 +181,7 @@ def _parse(con: duckdb.DuckDBPyConnection, source: str, name: str, data: bytes) 
             "events", {"ops__events": parse_ops_events(data, name, _known_customers(con))}
         )
     if source == "bank":
-        parsed: ParsedBankFile = parse_bank_file(data, name)
+        parsed = bank_parsed or parse_bank_file(data, name)
         warnings = "\n".join(str(w) for w in parsed.warnings) or None
         return _Parsed(
             "transactions",

@@ -86,3 +86,58 @@ def test_fragment_without_account_is_quarantined(settings: Settings, tmp_path: P
     [result] = ingest(settings, "bank").files
     assert result.status == "quarantined"
     assert "names no account" in result.reason
+
+
+def _ingest_sample_batch(settings: Settings, tmp_path: Path, monkeypatch, workers: str):
+    """The ten largest sample statements, a copy of one, and a broken file, in one run."""
+    monkeypatch.setenv("FORDERWERK_INGEST_WORKERS", workers)
+    bank = Path(__file__).parents[2] / "seeds/sample/landing/bank"
+    sample = sorted(bank.glob("camt053_*"), key=lambda p: (-p.stat().st_size, p.name))
+    batch = tmp_path / workers
+    batch.mkdir()
+    for path in sample[:10]:
+        (batch / path.name).write_bytes(path.read_bytes())
+    (batch / "zz-copy.xml").write_bytes(sample[0].read_bytes())
+    (batch / "zz-broken.xml").write_text(V08.replace("</Ntry>", "", 1), encoding="utf-8")
+    stage_into_landing(settings, sorted(batch.iterdir()), "bank")
+    report = ingest(settings, "bank")
+    rows = query(
+        settings,
+        "select account_iban, bank_reference, amount, content_key from raw.bank__transactions "
+        "order by all",
+    )
+    return [(f.file_name, f.status, f.rows, f.reason) for f in report.files], rows
+
+
+def test_parsing_ahead_in_workers_loads_exactly_what_the_loader_alone_does(
+    tmp_path: Path, monkeypatch
+):
+    """Same files, statuses, quarantine reasons and rows with two parse workers as without."""
+    from orchestration.settings import load_settings
+
+    results = []
+    for workers in ("0", "2"):
+        s = load_settings({"FORDERWERK_HOME": str(tmp_path / f"home{workers}")})
+        s.ensure_workspace()
+        results.append(_ingest_sample_batch(s, tmp_path, monkeypatch, workers))
+    (files_alone, rows_alone), (files_ahead, rows_ahead) = results
+    assert files_ahead == files_alone
+    assert rows_ahead == rows_alone and len(rows_alone) > 10
+    statuses = [status for _, status, _, _ in files_alone]
+    assert statuses.count("loaded") == 10
+    assert statuses[-2:] == ["quarantined", "skipped"]  # zz-broken before zz-copy
+
+
+def test_workers_parse_good_files_and_leave_broken_ones_to_the_loader(tmp_path: Path, monkeypatch):
+    from orchestration.loading.parse_ahead import parsed_ahead
+
+    monkeypatch.setenv("FORDERWERK_INGEST_WORKERS", "2")
+    paths = []
+    for n in range(9):
+        path = tmp_path / f"day{n}.xml"
+        path.write_text(V08 if n != 4 else "not a statement", encoding="utf-8")
+        paths.append(path)
+    with parsed_ahead(paths) as ahead:
+        parsed = [ahead.take(p) for p in paths]
+    assert [p is None for p in parsed] == [n == 4 for n in range(9)]
+    assert [len(p.transactions) for p in parsed if p] == [2] * 8
