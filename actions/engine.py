@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import sqlalchemy as sa
 
-from actions import approvals, delivery, ledger, legal, rendering
+from actions import approvals, delivery, ledger, legal, render_pool, rendering
 from actions.company import COMPANY_FILE, Company, load_company
 from actions.ops_store import all_events, engine_for
 from actions.planning import Context, Plan, plan_day
@@ -242,20 +242,20 @@ def render_ready(
     ]
     items = ledger.items(engine, [a["action_id"] for a in ready])
     rendered, failed = [], []
-    for action in ready:
-        try:
-            content = render_action(action, items[action["action_id"]], company, config)
-        except Exception as exc:  # a broken template must show, not stop the run
+    outs = render_pool.render_all(ready, items, company, config)
+    for action, out in zip(ready, outs, strict=True):
+        if out.content is None:  # a broken template must show, not stop the run
             ledger.transition(
                 engine,
                 action["action_id"],
                 "failed",
                 expected=(action["state"],),
-                last_error=f"rendering failed: {type(exc).__name__}: {exc}",
+                last_error=f"rendering failed: {out.error}",
                 detail="rendering failed",
             )
             failed.append(action["action_id"])
             continue
+        content = out.content
         ledger.save_render(engine, action["action_id"], **content)
         if ledger.transition(engine, action["action_id"], "rendered", expected=(action["state"],)):
             rendered.append(action["action_id"])

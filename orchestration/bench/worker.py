@@ -153,11 +153,13 @@ def dunning_preview(spec: dict) -> Callable[[], dict]:
 def render(spec: dict) -> Callable[[], dict]:
     """Render ``count`` notices for ``channel`` from the day's planned actions (cycled, with
     the channel set, when the day has fewer): Jinja2 for e-mails, Jinja2 + WeasyPrint PDF
-    for letters. Reading the ledger is set-up; delivery is not part of it."""
+    for letters, in the engine's render workers (actions.render_pool). Reading the ledger
+    is set-up; delivery is not part of it."""
     from actions import ledger
     from actions.company import COMPANY_FILE, load_company
-    from actions.engine import EngineConfig, render_action
+    from actions.engine import EngineConfig
     from actions.ops_store import engine_for
+    from actions.render_pool import render_all
 
     engine = engine_for(_settings())
     actions = [a for a in ledger.actions(engine) if a["channel"] in ("email", "letter")]
@@ -169,10 +171,11 @@ def render(spec: dict) -> Callable[[], dict]:
 
     def work() -> dict:
         size = 0
-        for n in range(count):
-            action = {**actions[n % len(actions)], "channel": channel}
-            out = render_action(action, items[action["action_id"]], company, config)
-            size += len(out["pdf"] or out["html_body"] or b"")
+        batch = [{**actions[n % len(actions)], "channel": channel} for n in range(count)]
+        for out in render_all(batch, items, company, config):
+            if out.content is None:
+                raise RuntimeError(f"rendering {out.action_id} failed: {out.error}")
+            size += len(out.content["pdf"] or out.content["html_body"] or b"")
         return {"rendered": count, "distinct_actions": min(count, len(actions)), "bytes": size}
 
     return work

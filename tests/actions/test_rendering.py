@@ -252,3 +252,37 @@ def test_rf_references_are_iso_11649():
     assert iso11649.is_valid(rf_reference("C10047 260316 2"))
     assert is_rf_reference("RF18 5390 0754 7034")
     assert not is_rf_reference("RF19539007547034")
+
+
+def test_render_workers_give_what_the_engine_renders_alone_in_order(monkeypatch):
+    """30 notices (letters and e-mails, one with a template that does not exist) in two
+    worker processes: same texts in the same order as in-process, the broken one reported
+    by its error, real PDFs for the letters."""
+    from actions.engine import EngineConfig
+    from actions.render_pool import render_all
+
+    notices, items = [], {}
+    for n in range(30):
+        act = action(
+            action_id=f"DA-{n:012d}",
+            channel="letter" if n % 3 == 0 else "email",
+            language="de" if n % 2 else "en",
+        )
+        if n == 7:
+            act["template"] = "no_such_template"
+        notices.append(act)
+        items[act["action_id"]] = [item(open_amount=f"{100 + n}.00")]
+    outputs = {}
+    for workers in ("0", "2"):
+        monkeypatch.setenv("FORDERWERK_RENDER_WORKERS", workers)
+        outputs[workers] = list(render_all(notices, items, COMPANY, EngineConfig()))
+    alone, pooled = outputs["0"], outputs["2"]
+    assert [r.action_id for r in pooled] == [a["action_id"] for a in notices]
+    assert [r.error for r in pooled] == [r.error for r in alone]
+    assert pooled[7].content is None and "no_such_template" in pooled[7].error
+    for mine, theirs in zip(alone, pooled, strict=True):
+        if mine.content is not None:
+            assert theirs.content["text_body"] == mine.content["text_body"]
+            assert theirs.content["html_body"] == mine.content["html_body"]
+            assert (theirs.content["pdf"] or b"%PDF-")[:5] == b"%PDF-"
+    assert sum(1 for r in pooled if r.content and r.content["pdf"]) == 10  # n = 0, 3, ... 27
