@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -106,8 +108,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from orchestration.runner import run_job
 
     settings = load_settings()
-    with console.status(f"Running the pipeline for {args.as_of} in {settings.home} ..."):
+    with (
+        console.status(f"Running the pipeline for {args.as_of} in {settings.home} ..."),
+        _tool_output(settings, args, f"run-{args.as_of}") as log,
+    ):
         outcome = run_job(settings, "daily_job", args.as_of, console_level=_level(args))
+    if log and not outcome.success:
+        console.print(f"dbt's output of this run: {log}")
     return _report(outcome)
 
 
@@ -243,6 +250,26 @@ def cmd_generate(args: argparse.Namespace) -> int:
             table.add_row(str(key), str(value))
     console.print(table)
     return 0
+
+
+@contextlib.contextmanager
+def _tool_output(settings, args: argparse.Namespace, name: str) -> Iterator[Path | None]:
+    """dbt's progress lines (dagster-dbt echoes all 400 to stdout) go to
+    ``<home>/logs/<name>-<time>.log`` instead of the terminal, unless --verbose; the
+    caller names the file when a step failed. The status line stays on the terminal."""
+    if args.verbose:
+        yield None
+        return
+    folder = settings.home / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}-{datetime.now():%Y%m%dT%H%M%S}.log"
+    terminal = console.file
+    console.file = terminal  # pin the status line to the terminal while stdout is redirected
+    try:
+        with path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+            yield path
+    finally:
+        console.file = None
 
 
 def _level(args: argparse.Namespace) -> str:

@@ -73,3 +73,21 @@ def test_dunning_preview_and_approve_on_the_sample(sample_workspace: Settings):
     assert "nothing is sent" in preview.stdout
     unknown = run(sample_workspace.home, "approve", "no-such-action", "--actor", "test")
     assert unknown.returncode == 1 and "no-such-action" in unknown.stdout
+
+
+def test_tool_output_goes_to_a_log_file_unless_verbose(tmp_path: Path, capsys):
+    """dbt's hundreds of progress lines land in <home>/logs, not on the terminal."""
+    import argparse
+
+    from orchestration.cli import _tool_output
+    from orchestration.settings import load_settings
+
+    settings = load_settings({"FORDERWERK_HOME": str(tmp_path / "home")})
+    with _tool_output(settings, argparse.Namespace(verbose=False), "run-2026-03-31") as log:
+        print("1 of 401 START sql view model staging.stg_bank__statements")
+    assert "START" not in capsys.readouterr().out
+    assert log.parent == settings.home / "logs" and log.name.startswith("run-2026-03-31-")
+    assert "1 of 401 START" in log.read_text()
+    with _tool_output(settings, argparse.Namespace(verbose=True), "run") as log:
+        print("shown")
+    assert log is None and "shown" in capsys.readouterr().out
