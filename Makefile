@@ -37,7 +37,7 @@ demo: setup
 test: setup
 	$(BIN)/pytest -q
 
-# Thirty consecutive days of `forderwerk run` on the sample (make test runs the last 8)
+# Thirty consecutive days of `forderwerk run` on the sample (make test runs the last 5)
 month: setup
 	FORDERWERK_SIM_DAYS=30 $(BIN)/pytest -q -s tests/test_thirty_days.py
 

@@ -41,7 +41,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 LAST_DAY = date.fromisoformat(sample_as_of())
 #: 30 for the full month (`make month`, about 18 minutes); `make test` runs the last days
 #: of it to keep CI short (each day is a whole pipeline run of about 35 s)
-DAY_COUNT = int(os.environ.get("FORDERWERK_SIM_DAYS", "8"))
+DAY_COUNT = int(os.environ.get("FORDERWERK_SIM_DAYS", "5"))
 DAYS = [LAST_DAY - timedelta(days=n) for n in range(DAY_COUNT - 1, -1, -1)]
 SOURCES = ("erp", "bank", "bureau", "ops")
 NOTICE_CHANNELS = ("email", "letter")

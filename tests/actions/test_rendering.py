@@ -265,7 +265,7 @@ def test_render_workers_give_what_the_engine_renders_alone_in_order(monkeypatch)
     for n in range(30):
         act = action(
             action_id=f"DA-{n:012d}",
-            channel="letter" if n % 3 == 0 else "email",
+            channel="letter" if n % 10 == 0 else "email",
             language="de" if n % 2 else "en",
         )
         if n == 7:
@@ -285,4 +285,4 @@ def test_render_workers_give_what_the_engine_renders_alone_in_order(monkeypatch)
             assert theirs.content["text_body"] == mine.content["text_body"]
             assert theirs.content["html_body"] == mine.content["html_body"]
             assert (theirs.content["pdf"] or b"%PDF-")[:5] == b"%PDF-"
-    assert sum(1 for r in pooled if r.content and r.content["pdf"]) == 10  # n = 0, 3, ... 27
+    assert sum(1 for r in pooled if r.content and r.content["pdf"]) == 3  # n = 0, 10, 20
