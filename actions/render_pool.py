@@ -11,11 +11,12 @@ its message, never raised, so one broken notice stops nothing else.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
+
+from orchestration.settings import worker_processes
 
 #: below this many notices the workers' start-up (about 1 s each) does not pay
 MIN_NOTICES = 24
@@ -32,10 +33,7 @@ class Rendered:
 
 def worker_count() -> int:
     """FORDERWERK_RENDER_WORKERS, else the machine's cores (0 or 1: render in-process)."""
-    configured = os.environ.get("FORDERWERK_RENDER_WORKERS")
-    if configured:
-        return max(0, int(configured))
-    return os.cpu_count() or 1
+    return worker_processes("FORDERWERK_RENDER_WORKERS")
 
 
 _state: dict[str, Any] = {}

@@ -27,7 +27,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, pass_context, select_autoe
 from jinja2.sandbox import SandboxedEnvironment
 
 from actions.company import Company
-from actions.girocode import epc_payload, epc_svg_data_uri
+from actions.girocode import epc_payload, epc_png_data_uri
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 FALLBACK_LANGUAGE = "en"
@@ -143,7 +143,7 @@ def build_context(action: dict, items: list[dict], company: Company) -> dict:
             reference=reference,
             bic=account.bic,
         )
-        payment["qr"] = epc_svg_data_uri(payload_text)
+        payment["qr"] = epc_png_data_uri(payload_text)
     as_of = action["as_of_date"]
     if action["level"] > 0 or not rows:
         pay_by = as_of + timedelta(days=int(payload.get("payment_days") or 10))
@@ -237,14 +237,30 @@ def render(context: dict, templates_dir: Path = TEMPLATES_DIR) -> Rendered:
     raise ValueError(f"no template layout for channel {channel!r}")
 
 
+@cache
+def _letter_stylesheet(templates_dir: Path):
+    """``letter.css`` parsed once per process, with the font configuration it was parsed
+    for. The letter layouts do not inline it: WeasyPrint parsed and cascaded an inline
+    ``<style>`` anew for every letter, 24 ms of the 98 ms a one-page letter took."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    return CSS(filename=str(templates_dir / "letter.css"), font_config=fonts), fonts
+
+
 def letter_document(html: str, templates_dir: Path = TEMPLATES_DIR):
-    """The laid-out letter (a WeasyPrint document: pages, boxes). Only ``data:`` and local
-    files resolve: a letter never fetches anything from the network."""
+    """The laid-out letter (a WeasyPrint document: pages, boxes) in the print stylesheet
+    ``letter.css``. Only ``data:`` and local files resolve: a letter never fetches anything
+    from the network."""
     from weasyprint import HTML  # heavy import, only where letters are made
     from weasyprint.urls import URLFetcher
 
+    stylesheet, fonts = _letter_stylesheet(templates_dir)
     fetcher = URLFetcher(allowed_protocols=("data", "file"))
-    return HTML(string=html, base_url=str(templates_dir), url_fetcher=fetcher).render()
+    return HTML(string=html, base_url=str(templates_dir), url_fetcher=fetcher).render(
+        stylesheets=[stylesheet], font_config=fonts
+    )
 
 
 def letter_pdf(html: str, templates_dir: Path = TEMPLATES_DIR) -> bytes:

@@ -119,6 +119,15 @@ def dbt_executable() -> str:
     return shutil.which("dbt") or "dbt"
 
 
+def worker_processes(variable: str, environ: Mapping[str, str] | None = None) -> int:
+    """Worker processes for a parallel step: the variable (e.g. FORDERWERK_RENDER_WORKERS)
+    when set, else the machine's cores; 0 or 1 means the step runs in-process."""
+    configured = (os.environ if environ is None else environ).get(variable)
+    if configured:
+        return max(0, int(configured))
+    return os.cpu_count() or 1
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Build :class:`Settings` from the environment (DESIGN.md, Configuration)."""
     env = os.environ if environ is None else environ

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from orchestration.ingest.bank_model import ParsedBankFile
+from orchestration.settings import worker_processes
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +32,7 @@ MIN_FILES = 8
 
 def worker_count() -> int:
     """FORDERWERK_INGEST_WORKERS, else the machine's cores (0 or 1: parse in the loader)."""
-    configured = os.environ.get("FORDERWERK_INGEST_WORKERS")
-    if configured:
-        return max(0, int(configured))
-    return os.cpu_count() or 1
+    return worker_processes("FORDERWERK_INGEST_WORKERS")
 
 
 def _parse_in_worker(path: str) -> ParsedBankFile | None:

@@ -3,13 +3,16 @@ locale formatting, real PDF letters in the DIN 5008 layout, the GiroCode."""
 
 from __future__ import annotations
 
+import base64
 import copy
+import io
 from datetime import date
 from decimal import Decimal as D
 
 import pytest
 import segno.helpers
 from jinja2.exceptions import SecurityError, UndefinedError
+from PIL import Image
 from stdnum import iso11649
 
 from actions import rendering
@@ -184,9 +187,11 @@ def test_letter_is_a_real_pdf_in_din_5008_form_b():
     assert at("fold-mark fold-1") == (5.0, 105.0)
     assert at("hole-mark") == (5.0, 148.5)
     assert at("fold-mark fold-2") == (5.0, 210.0)
-    # the GiroCode is drawn (an SVG image, not its alt text), 30 mm wide
-    assert type(boxes["img"].replacement).__name__ == "SVGImage"
+    # the GiroCode is drawn (an image, not its alt text), 30 mm wide, not interpolated
+    assert type(boxes["img"].replacement).__name__ == "RasterImage"
     assert round(boxes["img"].width / MM) == 30
+    assert boxes["img"].style["image_rendering"] == "pixelated"
+    assert b"/Interpolate false" in pdf
 
 
 def test_a_long_letter_runs_over_pages():
@@ -201,7 +206,25 @@ def test_letter_carries_the_girocode_for_the_total():
     ctx = context()
     # 1234.56 + 12.34 interest + 40.00 flat fee + 5.00 dunning fee
     assert ctx["payment"]["amount"] == D("1291.90")
-    assert ctx["payment"]["qr"].startswith("data:image/svg+xml")
+    uri = ctx["payment"]["qr"]
+    assert uri.startswith("data:image/png;base64,")
+    # one pixel per module, a four-module quiet zone: exactly the symbol of the payload
+    qr = epc_qr(
+        epc_payload(
+            name=COMPANY.entity("FW01").name,
+            iban=ctx["payment"]["iban"],
+            amount=D("1291.90"),
+            reference="RF382024000030",
+            bic=ctx["payment"]["bic"],
+        )
+    )
+    image = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("1")
+    size = len(qr.matrix) + 8
+    assert image.size == (size, size)
+    dark = [[image.getpixel((x, y)) == 0 for x in range(size)] for y in range(size)]
+    assert dark[4 : size - 4] == [
+        [False] * 4 + [bool(m) for m in row] + [False] * 4 for row in qr.matrix
+    ]
     no_qr = context(action(channel="letter", currency="CHF"))
     assert no_qr["payment"]["qr"] is None  # EPC QR codes are for euros only
 

@@ -154,3 +154,17 @@
     (1.0 - cast(levenshtein_distance({{ left }}, {{ right }}) as double)
         / greatest(length({{ left }}), length({{ right }}), 1))
 {%- endmacro %}
+
+
+{#- A document number as prefix (group 1), four-digit year (group 2) and sequence (group 3):
+    RE-2025-000563, re2025/563 and RE 2025 563 all split the same way. -#}
+{% macro cash_document_number_pattern() -%}
+    '^([A-Z]*)[^0-9]*((?:19|20)[0-9][0-9])[^0-9]*([0-9]{1,12})$'
+{%- endmacro %}
+
+{#- The year and sequence of a document number without leading zeros ("2025-563"), the key
+    payments' references are matched on; null when the number has no year and sequence. -#}
+{% macro cash_document_number_key(expression) -%}
+    {{ cash_regexp_extract(expression, cash_document_number_pattern(), 2) }}
+    || '-' || cast(cast({{ cash_regexp_extract(expression, cash_document_number_pattern(), 3) }} as bigint) as varchar)
+{%- endmacro %}

@@ -65,15 +65,7 @@ credit_notes_open as (
         upper(documents.currency) as currency,
         documents.issue_date,
         documents.gross_amount - coalesce(linked_per_credit_note.applied_amount, 0) as open_amount,
-        {{ cash_regexp_extract(
-            'upper(documents.document_id)',
-            "'^[A-Z]*[^0-9]*((?:19|20)[0-9][0-9])[^0-9]*[0-9]{1,12}$'",
-            1
-        ) }} || '-' || cast(cast({{ cash_regexp_extract(
-            'upper(documents.document_id)',
-            "'^[A-Z]*[^0-9]*(?:19|20)[0-9][0-9][^0-9]*([0-9]{1,12})$'",
-            1
-        ) }} as bigint) as varchar) as number_key
+        {{ cash_document_number_key('upper(documents.document_id)') }} as number_key
     from documents
     left join linked_per_credit_note
         on documents.document_id = linked_per_credit_note.credit_note_id
@@ -109,30 +101,32 @@ last_touch as (
 ),
 
 short_invoices as (
-    select
-        last_touch.payment_id,
-        last_touch.applied_date,
-        payments.payment_date,
-        invoices.document_id,
-        invoices.customer_id,
-        invoices.currency,
-        invoices.due_date,
-        invoices.gross_amount
-        - coalesce(paid_per_invoice.paid_amount, 0)
-        - coalesce(linked_per_invoice.applied_amount, 0) as remaining_amount
-    from last_touch
-    inner join payments
-        on last_touch.payment_id = payments.payment_id
-    inner join invoices
-        on last_touch.document_id = invoices.document_id
-    left join paid_per_invoice
-        on last_touch.document_id = paid_per_invoice.document_id
-    left join linked_per_invoice
-        on last_touch.document_id = linked_per_invoice.document_id
-    where payments.returned_amount = 0
-        and invoices.gross_amount
-        - coalesce(paid_per_invoice.paid_amount, 0)
-        - coalesce(linked_per_invoice.applied_amount, 0) > 0
+    select *
+    from (
+        select
+            last_touch.payment_id,
+            last_touch.applied_date,
+            payments.payment_date,
+            payments.returned_amount,
+            invoices.document_id,
+            invoices.customer_id,
+            invoices.currency,
+            invoices.due_date,
+            invoices.gross_amount
+            - coalesce(paid_per_invoice.paid_amount, 0)
+            - coalesce(linked_per_invoice.applied_amount, 0) as remaining_amount
+        from last_touch
+        inner join payments
+            on last_touch.payment_id = payments.payment_id
+        inner join invoices
+            on last_touch.document_id = invoices.document_id
+        left join paid_per_invoice
+            on last_touch.document_id = paid_per_invoice.document_id
+        left join linked_per_invoice
+            on last_touch.document_id = linked_per_invoice.document_id
+    ) as touched
+    where returned_amount = 0
+        and remaining_amount > 0
 ),
 
 -- rule 1: credit notes the payment names, each won by the first payment naming it

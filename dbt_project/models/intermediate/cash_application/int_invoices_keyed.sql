@@ -30,17 +30,17 @@ parsed as (
         nullif(upper(trim(invoices.order_id)), '') as order_id_upper,
         {{ cash_regexp_extract(
             'upper(invoices.document_id)',
-            "'^([A-Z]*)[^0-9]*((?:19|20)[0-9][0-9])[^0-9]*([0-9]{1,12})$'",
+            cash_document_number_pattern(),
             1
         ) }} as number_prefix,
         {{ cash_regexp_extract(
             'upper(invoices.document_id)',
-            "'^([A-Z]*)[^0-9]*((?:19|20)[0-9][0-9])[^0-9]*([0-9]{1,12})$'",
+            cash_document_number_pattern(),
             2
         ) }} as number_year,
         {{ cash_regexp_extract(
             'upper(invoices.document_id)',
-            "'^([A-Z]*)[^0-9]*((?:19|20)[0-9][0-9])[^0-9]*([0-9]{1,12})$'",
+            cash_document_number_pattern(),
             3
         ) }} as number_sequence
     from invoices
