@@ -12,6 +12,7 @@ rendered, ``rendered`` ones delivered, ``failed`` ones retried with backoff for 
 from __future__ import annotations
 
 import hashlib
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -214,21 +215,29 @@ def _stale_reason(items: list[dict], data: WarehouseData, ctx: Context, kind: st
 
 def record_plan(engine: sa.Engine, plan: Plan) -> list[str]:
     """Write the planned actions (before anything is rendered or sent)."""
-    return [a.action_id for a in plan.actions if ledger.insert_action(engine, a)]
+    return ledger.insert_actions(engine, plan.actions)
 
 
 def route_for_approval(engine: sa.Engine) -> list[str]:
+    """Planned actions that need a person's approval wait for it (one transaction: nothing
+    has left the house yet, and a crash only leaves them planned for the next run)."""
     out = []
-    for action in ledger.actions(engine, states=("planned",)):
-        if action["requires_approval"] and ledger.transition(
-            engine,
-            action["action_id"],
-            "awaiting_approval",
-            expected=("planned",),
-            detail=action["approval_reasons"],
-        ):
-            out.append(action["action_id"])
+    waiting = [a for a in ledger.actions(engine, states=("planned",)) if a["requires_approval"]]
+    with engine.begin() as con:
+        for action in waiting:
+            if ledger.transition_in(
+                con,
+                action["action_id"],
+                "awaiting_approval",
+                expected=("planned",),
+                detail=action["approval_reasons"],
+            ):
+                out.append(action["action_id"])
     return out
+
+
+#: rendered actions committed per transaction (a crash re-renders at most one batch)
+RENDER_COMMIT_BATCH = 200
 
 
 def render_ready(
@@ -243,23 +252,32 @@ def render_ready(
     items = ledger.items(engine, [a["action_id"] for a in ready])
     rendered, failed = [], []
     outs = render_pool.render_all(ready, items, company, config)
-    for action, out in zip(ready, outs, strict=True):
-        if out.content is None:  # a broken template must show, not stop the run
-            ledger.transition(
-                engine,
-                action["action_id"],
-                "failed",
-                expected=(action["state"],),
-                last_error=f"rendering failed: {out.error}",
-                detail="rendering failed",
-            )
-            failed.append(action["action_id"])
-            continue
-        content = out.content
-        ledger.save_render(engine, action["action_id"], **content)
-        if ledger.transition(engine, action["action_id"], "rendered", expected=(action["state"],)):
-            rendered.append(action["action_id"])
+    pairs = iter(zip(ready, outs, strict=True))
+    while batch := list(itertools.islice(pairs, RENDER_COMMIT_BATCH)):
+        with engine.begin() as con:
+            for action, out in batch:
+                if _store_render(con, action, out):
+                    rendered.append(action["action_id"])
+                elif out.content is None:
+                    failed.append(action["action_id"])
     return rendered, failed
+
+
+def _store_render(con: sa.Connection, action: dict, out: render_pool.Rendered) -> bool:
+    """The render saved and the action ``rendered``; a failed render marks it ``failed``
+    (a broken template must show, not stop the run)."""
+    if out.content is None:
+        ledger.transition_in(
+            con,
+            action["action_id"],
+            "failed",
+            expected=(action["state"],),
+            last_error=f"rendering failed: {out.error}",
+            detail="rendering failed",
+        )
+        return False
+    ledger.save_render(con, action["action_id"], **out.content)
+    return ledger.transition_in(con, action["action_id"], "rendered", expected=(action["state"],))
 
 
 def render_action(action: dict, items: list[dict], company: Company, config: EngineConfig) -> dict:

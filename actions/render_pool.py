@@ -1,6 +1,6 @@
 """Render many notices in long-lived worker processes, results in input order.
 
-A letter is Jinja2 plus a WeasyPrint PDF, about 0.15 s of single-threaded Python each;
+A letter is Jinja2 plus a WeasyPrint PDF, about 70 ms of single-threaded Python each;
 e-mails are Jinja2 only. On a day with hundreds of notices the render step is the dunning
 run's longest, and each core can render its own. The workers are spawned (never forked:
 the engine runs inside Dagster, with threads) once per batch and keep the company, the

@@ -4,7 +4,8 @@ Layout: ``<language>/layout/<channel>.<ext>`` holds the frame of a channel (e-ma
 text, the DIN 5008 letter, the collector's call script) with its labels;
 ``<language>/steps/<template>.j2`` holds the words of one step (macros ``subject``,
 ``intro``, ``closing``; ``script`` for calls), the tone rising with the level. A new
-language is a new folder with the same files.
+language is a new folder with the same files. A letter's HTML carries no styles: the print
+stylesheet ``templates/letter.css`` (DIN 5008 form B) is applied when the PDF is made.
 
 The environment is sandboxed with ``StrictUndefined`` (a missing field is an error, never
 an empty string) and autoescapes every ``.html`` template; a template sees only the

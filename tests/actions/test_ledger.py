@@ -74,6 +74,24 @@ def test_an_action_is_inserted_once(settings):
     ] == ["RE-1", "RE-2"]
 
 
+def test_a_day_of_actions_is_written_in_batches_each_key_once(settings, monkeypatch):
+    monkeypatch.setattr(ledger, "INSERT_BATCH", 2)  # five actions: three transactions
+    engine = engine_for(settings)
+    assert ledger.insert_action(engine, new_action(("RE-9",)))
+    day = [new_action((f"RE-{n}",)) for n in (1, 2, 9, 3)] + [new_action(("RE-2",))]
+    written = ledger.insert_actions(engine, day)
+    # RE-9 was in the ledger already, the second RE-2 repeats a key of the same day
+    assert written == [day[0].action_id, day[1].action_id, day[3].action_id]
+    assert len(ledger.actions(engine)) == 4
+    items = ledger.items(engine, written)
+    assert {a: [i["document_id"] for i in its] for a, its in items.items()} == {
+        day[0].action_id: ["RE-1"],
+        day[1].action_id: ["RE-2"],
+        day[3].action_id: ["RE-3"],
+    }
+    assert [row["to_state"] for row in ledger.action_log(engine, day[3].action_id)] == ["planned"]
+
+
 def test_state_changes_are_compare_and_set(settings):
     engine = engine_for(settings)
     ledger.insert_action(engine, new_action())
