@@ -119,3 +119,13 @@ def test_split_events_by_day() -> None:
     before, on_day = split_events(content, date(2026, 10, 30))
     assert before.splitlines()[1].startswith(b"EV-000001") and len(before.splitlines()) == 2
     assert on_day.splitlines()[1].startswith(b"EV-000002") and len(on_day.splitlines()) == 2
+
+
+def test_the_report_names_the_issue_sizes_it_has_no_figures_for() -> None:
+    assert "1 000 000 and 10 000 000 invoices were **not**" in report._extrapolation_note(
+        {200_000: []}
+    )
+    assert "10 000 000 invoices was **not**" in report._extrapolation_note({1_000_000: []})
+    assert report._extrapolation_note({1_000_000: [], 10_000_000: []}) == (
+        "Nothing here is extrapolated."
+    )
