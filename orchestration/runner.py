@@ -54,6 +54,7 @@ def run_job(
         else None
     )
     from orchestration.definitions import defs
+    from orchestration.defs.dunning.assets import dunning_run
     from orchestration.defs.resources import WorkspaceResource
 
     settings.ensure_workspace()
@@ -72,7 +73,7 @@ def run_job(
         files = metadata.get("files")
         if files is not None:
             outcome.files.extend(files.value)
-        if event.asset_key == dg.AssetKey(["dunning", "dunning_run"]):
+        if event.asset_key == dunning_run.key:
             outcome.dunning = {k: int(v.value) for k, v in metadata.items()}
     for event in result.all_events:
         if event.is_step_failure:
