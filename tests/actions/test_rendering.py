@@ -194,6 +194,22 @@ def test_letter_is_a_real_pdf_in_din_5008_form_b():
     assert b"/Interpolate false" in pdf
 
 
+def _text_boxes(box):
+    if type(box).__name__ == "TextBox":
+        yield box
+    for child in getattr(box, "children", []):
+        yield from _text_boxes(child)
+
+
+def test_letter_footer_and_page_number_do_not_overlap():
+    page = rendering.letter_document(rendering.render(context()).html_body).pages[0]._page_box
+    margin = {getattr(b, "at_keyword", None): list(_text_boxes(b)) for b in page.children}
+    footer, number = margin["@bottom-left"], margin["@bottom-right"]
+    assert "forderungen@forderwerk.example" in [t.text for t in footer]
+    assert [t.text for t in number] == ["1 / 1"]  # one line, never wrapped
+    assert max(t.position_x + t.width for t in footer) <= min(t.position_x for t in number)
+
+
 def test_a_long_letter_runs_over_pages():
     items = [item(document_id=f"RE-2026-{n:06d}") for n in range(60)]
     html = rendering.render(context(items=items)).html_body
