@@ -162,45 +162,44 @@ def insert_actions(engine: sa.Engine, actions: Sequence[NewAction]) -> list[str]
 
 def _insert_batch(engine: sa.Engine, actions: Sequence[NewAction]) -> list[str]:
     now = utcnow()
+    keyed = [(action, *action.ids) for action in actions]  # (action, action_id, digest)
     with engine.begin() as con:
-        digests = [action.ids[1] for action in actions]
         taken = set(
             con.execute(
                 sa.select(dunning_actions.c.idempotency_key).where(
-                    dunning_actions.c.idempotency_key.in_(digests)
+                    dunning_actions.c.idempotency_key.in_([digest for *_, digest in keyed])
                 )
             ).scalars()
         )
-        new: list[NewAction] = []
-        for action, digest in zip(actions, digests, strict=True):
+        new: list[tuple[NewAction, str, str]] = []
+        for action, action_id, digest in keyed:
             if digest not in taken:
                 taken.add(digest)
-                new.append(action)
+                new.append((action, action_id, digest))
         if not new:
             return []
-        con.execute(dunning_actions.insert(), [_action_row(a, now) for a in new])
-        items = [{"action_id": a.action_id, **vars(item)} for a in new for item in a.items]
+        con.execute(dunning_actions.insert(), [_action_row(*n, now) for n in new])
+        items = [{"action_id": i, **vars(item)} for a, i, _ in new for item in a.items]
         if items:
             con.execute(dunning_action_items.insert(), items)
         con.execute(
             dunning_action_log.insert(),
             [
                 {
-                    "action_id": a.action_id,
+                    "action_id": action_id,
                     "at": now,
                     "from_state": None,
                     "to_state": "planned",
                     "actor": None,
-                    "detail": a.reason,
+                    "detail": action.reason,
                 }
-                for a in new
+                for action, action_id, _ in new
             ],
         )
-    return [a.action_id for a in new]
+    return [action_id for _, action_id, _ in new]
 
 
-def _action_row(action: NewAction, now: datetime) -> dict:
-    action_id, digest = action.ids
+def _action_row(action: NewAction, action_id: str, digest: str, now: datetime) -> dict:
     return {
         "action_id": action_id,
         "idempotency_key": digest,

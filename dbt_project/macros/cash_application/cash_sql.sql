@@ -51,7 +51,7 @@
     {{ return(adapter.dispatch('cash_words_to_rows', 'forderwerk')(relation, key_columns, text_column)) }}
 {%- endmacro %}
 
-{#- Standard SQL (DuckDB, Trino, PostgreSQL): unnest ... with ordinality. -#}
+{#- Standard SQL (PostgreSQL and others): unnest ... with ordinality. -#}
 {% macro default__cash_words_to_rows(relation, key_columns, text_column) -%}
     select
         {% for column in key_columns %}split_words.{{ column }},
@@ -79,10 +79,15 @@
     from (
         select
             {% for column in key_columns %}{{ column }},
-            {% endfor %}unnest(string_split({{ text_column }}, ' ')) as token,
-            generate_subscripts(string_split({{ text_column }}, ' '), 1) as token_position
-        from {{ relation }}
-        where {{ text_column }} is not null
+            {% endfor %}unnest(words) as token,
+            generate_subscripts(words, 1) as token_position
+        from (
+            select
+                {% for column in key_columns %}{{ column }},
+                {% endfor %}string_split({{ text_column }}, ' ') as words
+            from {{ relation }}
+            where {{ text_column }} is not null
+        ) as texts
     ) as split_words
     where split_words.token <> ''
 {%- endmacro %}
@@ -181,9 +186,22 @@
     '^([A-Z]*)[^0-9]*((?:19|20)[0-9][0-9])[^0-9]*([0-9]{1,12})$'
 {%- endmacro %}
 
-{#- The year and sequence of a document number without leading zeros ("2025-563"), the key
-    payments' references are matched on; null when the number has no year and sequence. -#}
+{#- A sequence number without its leading zeros ("000563": "563"). -#}
+{% macro cash_sequence_key(sequence) -%}
+    cast(cast({{ sequence }} as bigint) as varchar)
+{%- endmacro %}
+
+{#- Year and sequence as the key documents and payments' references are matched on
+    ("2025", "000563": "2025-563"); null when either is null. -#}
+{% macro cash_number_key(year, sequence) -%}
+    {{ year }} || '-' || {{ cash_sequence_key(sequence) }}
+{%- endmacro %}
+
+{#- The number key of a document number ("RE-2025-000563": "2025-563"); null when the
+    number has no year and sequence. -#}
 {% macro cash_document_number_key(expression) -%}
-    {{ cash_regexp_extract(expression, cash_document_number_pattern(), 2) }}
-    || '-' || cast(cast({{ cash_regexp_extract(expression, cash_document_number_pattern(), 3) }} as bigint) as varchar)
+    {{ cash_number_key(
+        cash_regexp_extract(expression, cash_document_number_pattern(), 2),
+        cash_regexp_extract(expression, cash_document_number_pattern(), 3)
+    ) }}
 {%- endmacro %}

@@ -64,11 +64,11 @@ final as (
         number_prefix,
         case
             when number_sequence is not null
-                then number_year || '-' || cast(cast(number_sequence as bigint) as varchar)
+                then {{ cash_number_key('number_year', 'number_sequence') }}
         end as number_key,
         case
             when number_sequence is not null
-                then cast(cast(number_sequence as bigint) as varchar)
+                then {{ cash_sequence_key('number_sequence') }}
         end as sequence_key,
         length(number_sequence) as sequence_length
     from parsed

@@ -255,7 +255,7 @@ year_numbers as (
         case
             when prefix_class = 'credit_note' then 'credit_note_number' else 'year_number'
         end as reference_kind,
-        number_year || '-' || cast(cast(number_sequence as bigint) as varchar) as reference_value,
+        {{ cash_number_key('number_year', 'number_sequence') }} as reference_value,
         prefix_letters,
         prefix_class,
         length(number_sequence) as sequence_length,
@@ -270,7 +270,7 @@ sequence_numbers as (
     select
         payment_id,
         'sequence_number' as reference_kind,
-        cast(cast(number_sequence as bigint) as varchar) as reference_value,
+        {{ cash_sequence_key('number_sequence') }} as reference_value,
         prefix_letters,
         prefix_class,
         length(number_sequence) as sequence_length,
