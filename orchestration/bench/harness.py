@@ -186,6 +186,7 @@ def _warehouse(bench: Bench, base_day: str) -> None:
         bench.dbt_spec("build", base_day, "--exclude-resource-type", "unit_test"),
         keep_as="built",
     )
+    homes.drop(bench.state("ingested"))
 
 
 def _actions(bench: Bench, base_day: str) -> None:
@@ -214,6 +215,7 @@ def _actions(bench: Bench, base_day: str) -> None:
             {"task": "render", "channel": channel, "count": count},
             items=count,
         )
+    homes.drop(bench.state("planned"))
 
 
 def _core_marts(bench: Bench, base_day: str) -> dict[str, int]:
@@ -257,6 +259,9 @@ def _core_marts(bench: Bench, base_day: str) -> dict[str, int]:
         )
         checked = check.assert_identical(peer, expected, out)
         _log(f"  {peer}: identical to Forderwerk ({checked})")
+    for name in ("core", "core_duckdb", "built"):
+        homes.drop(bench.state(name))
+    shutil.rmtree(inputs, ignore_errors=True)
     return checked
 
 

@@ -45,8 +45,18 @@ def cloned(source: Path, home: Path) -> Path:
 
 
 def keep(home: Path, state: Path) -> Path:
-    """Keep a run's workspace as a named state for later measures."""
-    shutil.rmtree(state, ignore_errors=True)
-    state.parent.mkdir(parents=True, exist_ok=True)
-    home.rename(state)
+    """Keep a run's warehouse and ops store as a named state for later measures; the rest
+    of the workspace (archive, serving snapshot, outbox) is dropped, since no later run
+    reads it and at 10 M invoices it is tens of GB."""
+    drop(state)
+    state.mkdir(parents=True)
+    for name in STATE_FILES:
+        if (home / name).exists():
+            (home / name).rename(state / name)
+    shutil.rmtree(home, ignore_errors=True)
     return state
+
+
+def drop(state: Path) -> None:
+    """Remove a state no later measure starts from (disk, not correctness)."""
+    shutil.rmtree(state, ignore_errors=True)

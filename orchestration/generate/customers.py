@@ -194,12 +194,23 @@ def _business_name(rng: random.Random, region: str, language: str, city: str) ->
     return (f"{last} & Söhne" if language == "de" else f"{last} {trade}"), form
 
 
+#: random suffixes tried before numbering on: at 500 k customers a common name has used
+#: all of its 1 000 random variants, and drawing again would never end
+_RANDOM_ATTEMPTS = 200
+
+
 def _unique(name: str, used: set[str], rng: random.Random) -> str:
     candidate = name
-    while candidate in used:
+    attempts = 0
+    while candidate in used and attempts < _RANDOM_ATTEMPTS:
+        attempts += 1
         candidate = f"{name} {rng.choice(('Nord', 'Süd', 'West', 'Ost', 'II', 'Zentrum'))}"
         if candidate in used:
             candidate = f"{name} {rng.randint(2, 999)}"
+    number = 1000
+    while candidate in used:
+        candidate = f"{name} {number}"
+        number += 1
     used.add(candidate)
     return candidate
 

@@ -235,7 +235,9 @@ name_pairs as (
         on substring(payer_name_forms.normalised_name, 1, 3)
             = substring(customer_name_forms.normalised_name, 1, 3)
 
-    union
+    -- the pairs of the second block that the first did not already hold (disjoint, so
+    -- no distinct over millions of pairs is needed)
+    union all
 
     select
         payer_name_forms.normalised_name as payer_normalised_name,
@@ -247,6 +249,8 @@ name_pairs as (
     inner join customer_name_forms
         on substring(payer_name_forms.sorted_name, 1, 3)
             = substring(customer_name_forms.sorted_name, 1, 3)
+        and substring(payer_name_forms.normalised_name, 1, 3)
+            <> substring(customer_name_forms.normalised_name, 1, 3)
 ),
 
 name_scores as (
@@ -260,6 +264,10 @@ name_scores as (
     from name_pairs
 ),
 
+-- only pairs that could decide (win, or come within the margin of a winner) are
+-- ranked: a pair below threshold - margin can neither pass the threshold nor block a
+-- winner, so dropping it first leaves the outcome unchanged and the ranking small
+-- (the 1e-6 keeps pairs a rounding of the double similarity could put on either side)
 name_ranked as (
     select
         payer_normalised_name,
@@ -272,6 +280,8 @@ name_ranked as (
             partition by payer_normalised_name order by similarity desc, customer_id
         ) as runner_up_similarity
     from name_scores
+    where similarity >= {{ cash_parameter('name_similarity_threshold') }}
+        - {{ cash_parameter('name_similarity_margin') }} - 0.000001
 ),
 
 name_identified as (
