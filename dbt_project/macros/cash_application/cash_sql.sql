@@ -205,3 +205,14 @@
         cash_regexp_extract(expression, cash_document_number_pattern(), 3)
     ) }}
 {%- endmacro %}
+{#- A hash of several nullable text expressions that tells every combination apart
+    (each value is written with its length, null as '-'): the fingerprint an incremental
+    model compares to decide whether a row's inputs changed. -#}
+{% macro cash_fingerprint(expressions) -%}
+    md5(
+    {%- for expression in expressions %}
+        {%- if not loop.first %} || {% endif -%}
+        case when {{ expression }} is null then '-' else cast(length({{ expression }}) as varchar) || ':' || {{ expression }} end
+    {%- endfor -%}
+    )
+{%- endmacro %}

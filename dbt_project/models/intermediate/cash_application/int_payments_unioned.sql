@@ -3,34 +3,14 @@
 -- cleared itself), in one shape. Identification and matching happen downstream.
 with
 
-bank_transactions as (
-    select * from {{ ref('stg_bank__transactions') }}
+bank_credits as (
+    select *
+    from {{ ref('int_bank_credits') }}
+    where payment_date <= {{ as_of_date() }}
 ),
 
 erp_payments as (
     select * from {{ ref('stg_erp__payments') }}
-),
-
-bank_credits as (
-    select
-        bank_transaction_id as payment_id,
-        'bank' as payment_source,
-        booking_date as payment_date,
-        value_date,
-        cast(amount as decimal(18, 2)) as amount,
-        upper(currency) as currency,
-        cast(null as varchar) as erp_customer_id,
-        cast(null as varchar) as erp_document_id,
-        counterparty_name as payer_name,
-        counterparty_iban as payer_iban,
-        remittance_text,
-        structured_reference,
-        nullif(upper(end_to_end_id), 'NOTPROVIDED') as end_to_end_id,
-        account_iban as receiving_account_iban,
-        coalesce(is_return, false) as is_returned_outgoing
-    from bank_transactions
-    where direction = 'credit'
-        and booking_date <= {{ as_of_date() }}
 ),
 
 erp_cleared as (
