@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -143,7 +143,7 @@ def _decide(
     report.uncertain += recover_interrupted(engine)
     report.decisions += approvals.apply_decisions(engine)
     report.cancelled += approvals.expire_approvals(engine, as_of, config.approval_expiry_days)
-    data = read_warehouse(con, as_of)
+    data = read_warehouse(con, as_of, payments_after=_payments_after(as_of, config))
     report.cancelled += cancel_stale(engine, data, _context(setup, data, engine, config))
     plan = plan_day(data, _context(setup, data, engine, config))
     report.stops, report.skipped = plan.stops, plan.skipped
@@ -151,6 +151,11 @@ def _decide(
     report.awaiting_approval = route_for_approval(engine)
     report.decisions += approvals.apply_decisions(engine)
     return report, data
+
+
+def _payments_after(as_of: date, config: EngineConfig) -> date:
+    """The payments a stop can look at: those of the grace window (StopChecker)."""
+    return as_of - timedelta(days=config.payment_grace_days)
 
 
 def recover_interrupted(engine: sa.Engine) -> list[str]:
@@ -619,7 +624,7 @@ def preview(
     config = config or EngineConfig()
     engine = engine or engine_for(settings)
     setup = _setup(config)
-    data = read_warehouse(con, as_of)
+    data = read_warehouse(con, as_of, payments_after=_payments_after(as_of, config))
     plan = plan_day(data, _context(setup, data, engine, config))
     rows = []
     for action in plan.actions:

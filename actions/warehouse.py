@@ -58,11 +58,15 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def read_warehouse(con: duckdb.DuckDBPyConnection, as_of: date) -> WarehouseData:
+def read_warehouse(
+    con: duckdb.DuckDBPyConnection, as_of: date, *, payments_after: date | None = None
+) -> WarehouseData:
     """Proposals, open items, customers, payments and unapplied cash of the as-of date.
 
     The marts are built for one as-of date; a mart of another date is an error (the
-    pipeline has to run for ``as_of`` first)."""
+    pipeline has to run for ``as_of`` first). ``payments_after``: only payments dated
+    after that day are read (the stops look at the last few days only; the whole
+    history is a million rows of Python dicts at 1 M invoices)."""
     if not _columns(con, "marts", "fct_dunning_proposals"):
         raise LookupError("marts.fct_dunning_proposals is missing: run the pipeline first")
     data = WarehouseData(as_of=as_of)
@@ -77,7 +81,7 @@ def read_warehouse(con: duckdb.DuckDBPyConnection, as_of: date) -> WarehouseData
         r["document_id"]: r for r in _rows(con, "select * from marts.fct_open_items")
     }
     data.customers = _read_customers(con)
-    data.payments = _read_payments(con)
+    data.payments = _read_payments(con, payments_after)
     data.unapplied = _read_unapplied(con)
     data.events = _read_events(con)
     if _columns(con, "marts", "fct_collector_worklist"):
@@ -102,14 +106,16 @@ def _read_customers(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     return customers
 
 
-def _read_payments(con: duckdb.DuckDBPyConnection) -> list[dict]:
+def _read_payments(con: duckdb.DuckDBPyConnection, after: date | None) -> list[dict]:
     cols = _columns(con, "marts", "fct_payment_matches")
     if not {"customer_id", "document_id", "payment_date", "applied_amount"} <= set(cols):
         return []
     return _rows(
         con,
         "select customer_id, document_id, payment_date, applied_amount as amount, currency"
-        " from marts.fct_payment_matches where applied_amount > 0",
+        " from marts.fct_payment_matches where applied_amount > 0"
+        " and (cast(? as date) is null or payment_date > ?)",
+        [after, after],
     )
 
 

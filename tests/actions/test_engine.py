@@ -638,3 +638,22 @@ def test_agency_handover_after_approval_writes_letter_and_agency_file(settings, 
     # handed over: no more dunning for it
     later = run(settings, world, config, handover_day + timedelta(days=30))
     assert later.planned == [] and later.stops[0].reason == "agency_handover_done"
+
+
+@pytest.mark.parametrize(("days_before", "held"), [(0, True), (4, True), (5, False), (30, False)])
+def test_only_a_payment_within_the_grace_window_holds_the_next_notice(
+    settings, config, days_before, held
+):
+    """The engine reads only the payments of the grace window (5 days): one on the run
+    day or 4 days before holds the notice, one 5 or 30 days before does not."""
+    world = b2b_world()
+    run(settings, world, config)
+    later = AS_OF + timedelta(days=14)
+    world.invoices[0].paid_amount = D("400.00")
+    paid = later - timedelta(days=days_before)
+    world.payments.append(
+        {"customer_id": "C1", "document_id": "RE-1", "amount": D("400.00"), "date": paid}
+    )
+    report = run(settings, world, config, later)
+    stops = [(s.document_id, s.reason) for s in report.stops]
+    assert (("RE-1", "payment_received") in stops) is held
