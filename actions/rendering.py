@@ -60,9 +60,17 @@ def available_languages(templates_dir: Path = TEMPLATES_DIR) -> tuple[str, ...]:
     )
 
 
-def language_for(code: str | None, templates_dir: Path = TEMPLATES_DIR) -> str:
+def language_for(
+    code: str | None,
+    templates_dir: Path = TEMPLATES_DIR,
+    *,
+    languages: tuple[str, ...] | None = None,
+) -> str:
+    """The template language for a customer's language code; ``languages``: the result of
+    :func:`available_languages` when the caller already has it."""
     language = (code or "").strip().lower()[:2]
-    return language if language in available_languages(templates_dir) else FALLBACK_LANGUAGE
+    known = languages if languages is not None else available_languages(templates_dir)
+    return language if language in known else FALLBACK_LANGUAGE
 
 
 def locale_for(language: str, country: str | None) -> str:

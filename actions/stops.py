@@ -207,6 +207,11 @@ class StopChecker:
         """Latest promises whose date passed (within the window) while items stay open."""
         out = []
         window_start = self.as_of - timedelta(days=BROKEN_PROMISE_WINDOW_DAYS)
+        # the customer's items, found once for all promises (scanning every open item per
+        # promise took 1.8 s for 490 promises at 1 M invoices)
+        items_of: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+        for d, item in open_items.items():
+            items_of[item["customer_id"]].append((d, item))
         for (customer_id, scope, kind), e in sorted(self.latest.items()):
             until = _day(e.get("until"))
             if kind != "promise" or until is None or not window_start <= until < self.as_of:
@@ -214,9 +219,8 @@ class StopChecker:
             docs = tuple(
                 sorted(
                     d
-                    for d, item in open_items.items()
-                    if item["customer_id"] == customer_id
-                    and item.get("document_type", "invoice") == "invoice"
+                    for d, item in items_of.get(customer_id, ())
+                    if item.get("document_type", "invoice") == "invoice"
                     and Decimal(item["open_amount"]) > 0
                     and (
                         d == scope
