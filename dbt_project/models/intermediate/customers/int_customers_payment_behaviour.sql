@@ -11,8 +11,11 @@ payment_applications as (
     select * from {{ ref('int_payment_applications') }}
 ),
 
+-- the documents issued by the as-of date, de-duplicated once for every receivables model
+-- (stg_erp__documents is a view: joining it here would pick each document's latest
+-- version again; due_date is the ERP's own, as there)
 documents as (
-    select * from {{ ref('stg_erp__documents') }}
+    select * from {{ ref('int_documents_issued') }}
 ),
 
 fx_rates_daily as (

@@ -20,18 +20,7 @@ credit_note_applications as (
     select * from {{ ref('int_credit_note_applications') }}
 ),
 
-issues as (
-    select
-        document_id,
-        'issue' as movement_type,
-        document_id as counterpart_id,
-        issue_date as movement_date,
-        currency as movement_currency,
-        signed_amount as movement_amount
-    from documents
-),
-
-payments as (
+applications as (
     select
         document_id,
         'payment' as movement_type,
@@ -41,9 +30,7 @@ payments as (
         -applied_amount as movement_amount
     from payment_applications
     where applied_date <= {{ as_of_date() }}
-),
-
-credit_notes_on_invoices as (
+    union all
     select
         document_id,
         'credit_note_received' as movement_type,
@@ -53,9 +40,7 @@ credit_notes_on_invoices as (
         -applied_amount as movement_amount
     from credit_note_applications
     where applied_date <= {{ as_of_date() }}
-),
-
-credit_notes_used as (
+    union all
     select
         credit_note_id as document_id,
         'credit_note_applied' as movement_type,
@@ -67,17 +52,8 @@ credit_notes_used as (
     where applied_date <= {{ as_of_date() }}
 ),
 
-all_movements as (
-    select * from issues
-    union all
-    select * from payments
-    union all
-    select * from credit_notes_on_invoices
-    union all
-    select * from credit_notes_used
-),
-
-summed as (
+-- several applications of one counterpart to one document on one day are one movement
+applications_summed as (
     select
         document_id,
         movement_type,
@@ -85,7 +61,7 @@ summed as (
         movement_date,
         movement_currency,
         sum(movement_amount) as movement_amount
-    from all_movements
+    from applications
     group by
         document_id,
         movement_type,
@@ -94,19 +70,37 @@ summed as (
         movement_currency
 ),
 
-final as (
+-- the issue is one movement per document and carries the document's own attributes:
+-- neither grouped nor joined (half the rows at scale)
+issues as (
     select
-        summed.movement_type || ':' || summed.document_id || ':' || summed.counterpart_id
-        || ':' || cast(summed.movement_date as varchar) || ':' || summed.movement_currency as movement_id,
-        summed.document_id,
-        summed.movement_type,
-        summed.counterpart_id,
-        summed.movement_date,
+        document_id,
+        'issue' as movement_type,
+        document_id as counterpart_id,
+        issue_date as movement_date,
+        issue_date as balance_date,
+        customer_id,
+        entity_id,
+        document_type,
+        issue_date,
+        overdue_from_date,
+        currency,
+        currency as movement_currency,
+        cast(signed_amount as decimal(18, 2)) as movement_amount
+    from documents
+),
+
+applications_dated as (
+    select
+        applications_summed.document_id,
+        applications_summed.movement_type,
+        applications_summed.counterpart_id,
+        applications_summed.movement_date,
         -- an application booked before the document's issue date counts from the issue
         -- date: a document is never open (or paid) before it exists
         case
-            when summed.movement_date < documents.issue_date then documents.issue_date
-            else summed.movement_date
+            when applications_summed.movement_date < documents.issue_date then documents.issue_date
+            else applications_summed.movement_date
         end as balance_date,
         documents.customer_id,
         documents.entity_id,
@@ -114,11 +108,17 @@ final as (
         documents.issue_date,
         documents.overdue_from_date,
         documents.currency,
-        summed.movement_currency,
-        cast(summed.movement_amount as decimal(18, 2)) as movement_amount
-    from summed
+        applications_summed.movement_currency,
+        cast(applications_summed.movement_amount as decimal(18, 2)) as movement_amount
+    from applications_summed
     inner join documents
-        on documents.document_id = summed.document_id
+        on documents.document_id = applications_summed.document_id
+),
+
+final as (
+    select * from issues
+    union all
+    select * from applications_dated
 )
 
 select * from final
