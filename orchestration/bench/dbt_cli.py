@@ -28,6 +28,11 @@ def core_selection() -> list[str]:
     return ["--select", *CORE_MARTS, "--exclude", *CASH_APPLICATION]
 
 
+def project_flags() -> list[str]:
+    """The project and profile folders every dbt command of the benchmark names."""
+    return ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+
+
 def command(verb: str, as_of: str, dbt_dir: Path, *extra: str) -> list[str]:
     """``dbt <verb>`` for the as-of date, with the benchmark's target and log folders."""
     return [
@@ -35,10 +40,7 @@ def command(verb: str, as_of: str, dbt_dir: Path, *extra: str) -> list[str]:
         verb,
         "--vars",
         json.dumps({"as_of_date": as_of}),
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
+        *project_flags(),
         "--target-path",
         str(dbt_dir / "target"),
         "--log-path",

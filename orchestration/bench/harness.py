@@ -23,7 +23,7 @@ from orchestration.bench import DEFAULT_OUT_DIR, check, dbt_cli, homes, report
 from orchestration.bench.company import BenchCompany, ensure_company
 from orchestration.bench.inputs import export_peer_inputs
 from orchestration.bench.process import Sample, run_worker
-from orchestration.settings import DBT_PROJECT_DIR, dbt_executable, load_settings
+from orchestration.settings import dbt_executable, load_settings
 
 DEFAULT_MEMORY_LIMIT = "2GB"
 PEERS = ("pandas", "polars")
@@ -101,10 +101,7 @@ class Bench:
         """dbt on a copy of ``state`` in the runs' folder (set-up, not measured)."""
         homes.cloned(state, self.home)
         env = {**self.env, **homes.settings_for(self.home).dbt_environment()}
-        command = dbt_cli.command(verb, as_of, self.dbt_dir, *extra)
-        done = subprocess.run(command, env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"dbt {verb} failed:\n{done.stdout[-4000:]}")
+        _run_dbt(dbt_cli.command(verb, as_of, self.dbt_dir, *extra), env)
 
 
 def run_bench(
@@ -167,19 +164,15 @@ def _prepare_manifest(bench: Bench) -> None:
     directly after a model changed would time the jobs against an older manifest, and a
     job fails on the first dbt node that manifest does not know. Untimed."""
     env = {k: v for k, v in bench.env.items() if k != "DBT_TARGET_PATH"}
-    env["FORDERWERK_WAREHOUSE"] = str(bench.home / "warehouse.duckdb")
-    command = [
-        dbt_executable(),
-        "parse",
-        "--quiet",
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-    ]
+    env.update(homes.settings_for(bench.home).dbt_environment())
+    _run_dbt([dbt_executable(), "parse", "--quiet", *dbt_cli.project_flags()], env)
+
+
+def _run_dbt(command: list[str], env: dict[str, str]) -> None:
+    """A dbt command of the set-up (untimed); its output's tail in the error if it fails."""
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
-        raise RuntimeError(f"dbt parse failed:\n{done.stdout[-4000:]}")
+        raise RuntimeError(f"dbt {command[1]} failed:\n{done.stdout[-4000:]}")
 
 
 def _run_all(bench: Bench) -> dict[str, int]:

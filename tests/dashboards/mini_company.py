@@ -162,13 +162,13 @@ select document_id, document_type, customer_id, entity, issue_date, due_date,
 from marts.fct_open_items;
 
 create table intermediate.int_document_movements (
-    movement_id varchar, document_id varchar, movement_type varchar, balance_date date,
+    document_id varchar, movement_type varchar, balance_date date,
     movement_amount decimal(18,2), currency varchar);
 insert into intermediate.int_document_movements
-select 'issue:' || document_id, document_id, 'issue', issue_date, amount, currency
+select document_id, 'issue', issue_date, amount, currency
 from marts.fct_open_items;
 insert into intermediate.int_document_movements values
- ('payment:D2:P-D2', 'D2', 'payment', '2026-10-15', -300, 'EUR');
+ ('D2', 'payment', '2026-10-15', -300, 'EUR');
 
 create table intermediate.int_fx_rates_daily (
     rate_date date, currency varchar, units_per_eur decimal(18,6),
