@@ -10,18 +10,20 @@ from orchestration.ingest.errors import Issue, fail, raise_issues
 from orchestration.ingest.schema import Column, validate_records
 from orchestration.ingest.tabular import read_csv, read_json_records
 
+# A report is appended, never replaces another, and bureaus deliver what they have: every
+# optional field may be left out of a file (a JSON record omits what it does not know).
 BUREAU_COLUMNS = [
-    Column("customer_id", required=False),
-    Column("vat_id", required=False),
+    Column("customer_id", required=False, may_be_absent=True),
+    Column("vat_id", required=False, may_be_absent=True),
     Column("bureau"),
     Column("report_date", "date"),
-    Column("score", "decimal", required=False),
-    Column("score_scale", required=False),
-    Column("rating_class", required=False),
-    Column("probability_of_default", "decimal", required=False),
-    Column("recommended_limit", "amount", required=False),
-    Column("insolvency", "bool", required=False),
-    Column("negative_features", required=False),
+    Column("score", "decimal", required=False, may_be_absent=True),
+    Column("score_scale", required=False, may_be_absent=True),
+    Column("rating_class", required=False, may_be_absent=True),
+    Column("probability_of_default", "decimal", required=False, may_be_absent=True),
+    Column("recommended_limit", "amount", required=False, may_be_absent=True),
+    Column("insolvency", "bool", required=False, may_be_absent=True),
+    Column("negative_features", required=False, may_be_absent=True),
 ]
 
 

@@ -29,7 +29,8 @@ CUSTOMER_COLUMNS = [
     Column("credit_limit", "amount", required=False),
     Column("collector", required=False),
     Column("entity"),
-    Column("iban", "iban", required=False),  # extension: the payer's known account
+    # extension: the payer's known account
+    Column("iban", "iban", required=False, may_be_absent=True),
 ]
 
 DOCUMENT_COLUMNS = [
@@ -44,7 +45,8 @@ DOCUMENT_COLUMNS = [
     Column("entity"),
     Column("order_id", required=False),
     Column("description", required=False),
-    Column("applies_to_document_id", required=False),  # extension: a credit note's invoice
+    # extension: a credit note's invoice
+    Column("applies_to_document_id", required=False, may_be_absent=True),
 ]
 
 PAYMENT_COLUMNS = [

@@ -22,16 +22,18 @@ EVENT_TYPES = frozenset(
     }
 )
 
+# Events are appended by their id, never replace one another: optional columns may be
+# left out of a CRM's export.
 EVENT_COLUMNS = [
     Column("event_id"),
     Column("at", "timestamp"),
     Column("actor"),
     Column("customer_id"),
-    Column("document_id", required=False),
+    Column("document_id", required=False, may_be_absent=True),
     Column("type", "code", choices=EVENT_TYPES, lower=True),
-    Column("amount", "amount", required=False),
-    Column("until", "date", required=False),
-    Column("text", required=False),
+    Column("amount", "amount", required=False, may_be_absent=True),
+    Column("until", "date", required=False, may_be_absent=True),
+    Column("text", required=False, may_be_absent=True),
 ]
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from orchestration.ingest.codes import is_country, is_currency, parse_amount
+from orchestration.ingest.codes import is_country, is_currency, parse_amount, parse_number
 from orchestration.ingest.errors import Issue
 from orchestration.ingest.tabular import Records
 
@@ -27,11 +27,18 @@ _FALSE = {"false", "0", "no", "n", "nein", "falsch", ""}
 
 @dataclass(frozen=True)
 class Column:
-    """One input column: its kind decides parsing; ``choices`` restricts codes."""
+    """One input column: its kind decides parsing; ``choices`` restricts codes.
+
+    ``required`` is about the value (may it be empty?), ``may_be_absent`` about the column
+    (may a file leave it out?). They differ on purpose: an ERP delta that leaves out an
+    optional column such as ``due_date`` would replace every earlier version of its rows
+    with an empty value, so contract columns must be present even where they may be empty.
+    """
 
     name: str
     kind: str = "text"  # text|code|date|timestamp|amount|int|bool|currency|country|iban|decimal
     required: bool = True
+    may_be_absent: bool = False
     choices: frozenset[str] | None = None
     lower: bool = False  # normalise codes to lower case before checking ``choices``
 
@@ -67,15 +74,8 @@ def _parse_int(text: str, _: bool) -> int:
 
 
 def _parse_decimal(text: str, decimal_comma: bool) -> Decimal:
-    """A plain number (score, probability) that is not money: any precision, exact."""
-    normalised = text.replace(".", "").replace(",", ".") if decimal_comma else text
-    try:
-        value = Decimal(normalised)
-    except ArithmeticError:
-        raise ValueError(f"{text!r} is not a number") from None
-    if not value.is_finite():
-        raise ValueError(f"{text!r} is not a number")
-    return value
+    """A plain number (score, probability) that is not money: any precision, exact, strict."""
+    return parse_number(text, decimal_comma=decimal_comma)
 
 
 def _parse_bool(text: str, _: bool) -> bool:
@@ -125,9 +125,17 @@ def validate_records(
     """Type every record; return the typed rows (with ``_line``) and every issue found."""
     issues: list[Issue] = []
     known = {c.name for c in columns}
+    present = set(records.columns)
     for column in columns:
-        if column.required and column.name not in records.columns:
-            issues.append(Issue(file_name, "line 1", column.name, "required column is missing"))
+        if column.name in present or column.may_be_absent:
+            continue
+        reason = "required column is missing"
+        if not column.required:
+            reason += (
+                " (its values may be empty, but a file without the column would replace"
+                " the earlier values of its rows with nothing)"
+            )
+        issues.append(Issue(file_name, "line 1", column.name, reason))
     if issues:
         return [], issues
     typed_rows: list[dict[str, object]] = []

@@ -103,6 +103,22 @@ def test_missing_required_column():
     assert ("line 1", "payment_date") in issues_of(exc)
 
 
+def test_documents_delta_without_an_optional_contract_column_is_refused():
+    # due_date may be empty in a row, but a file without the column would replace every
+    # earlier version of its documents with an empty due date
+    header = DOCS_HEADER.replace("due_date,", "")
+    data = (header + "RE-1,invoice,C1,2026-02-01,100.00,EUR,,FW01,,\n").encode()
+    with pytest.raises(IngestError) as exc:
+        parse_erp(data, "documents_delta.csv", {"C1"})
+    assert issues_of(exc) == [("line 1", "due_date")]
+    assert "would replace the earlier values" in str(exc.value)
+
+
+def test_extension_columns_may_be_left_out():
+    data = (DOCS_HEADER + "RE-1,invoice,C1,2026-02-01,2026-03-01,100.00,EUR,,FW01,,\n").encode()
+    assert parse_erp(data, "documents.csv", {"C1"}).rows[0]["applies_to_document_id"] is None
+
+
 def test_thousands_separator_in_point_dialect_is_refused_not_guessed():
     data = (
         b"payment_id,customer_id,document_id,amount,currency,payment_date\n"

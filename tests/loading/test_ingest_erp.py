@@ -118,3 +118,35 @@ def test_a_later_extract_replaces_by_key_and_history_stays(settings: Settings, t
     assert query(settings, "select count(*) from raw.erp__customers where customer_id = 'C1'") == [
         (2,)
     ]
+
+
+def test_delta_without_due_date_column_keeps_the_earlier_due_dates(
+    settings: Settings, tmp_path: Path
+):
+    stage_into_landing(
+        settings,
+        [write(tmp_path, "customers.csv", CUSTOMERS), write(tmp_path, "documents.csv", DOCUMENTS)],
+        "erp",
+    )
+    ingest(settings)
+    delta = write(
+        tmp_path,
+        "documents_delta.csv",
+        "document_id,document_type,customer_id,issue_date,amount,currency,"
+        "payment_reference,entity,order_id,description\n"
+        "RE-1,invoice,C1,2026-10-01,119.00,EUR,,FW01,,\n",
+    )
+    stage_into_landing(settings, [delta], "erp")
+    report = ingest(settings)
+    assert [f.status for f in report.files] == ["quarantined"]
+    assert "documents_delta.csv, line 1, field 'due_date'" in (report.files[0].reason or "")
+    reason_file = Path(report.files[0].path or "").with_name(
+        Path(report.files[0].path or "").name + ".reason.txt"
+    )
+    assert "due_date" in reason_file.read_text(encoding="utf-8")
+    assert query(
+        settings,
+        "select document_id, due_date::varchar from raw.erp__documents "
+        "qualify row_number() over (partition by document_id order by _file_seq desc) = 1 "
+        "order by 1",
+    ) == [("RE-1", "2026-10-31"), ("RE-2", "2026-10-16")]
