@@ -1,7 +1,9 @@
 """Approval (Freigabe) of dunning actions: by the app (ops events ``approval`` /
 ``rejection`` whose ``reference`` is a proposal id or an action id) or by
 ``forderwerk approve`` / ``forderwerk reject`` (the functions here, which record the same
-events, so the ops store holds every decision whoever made it).
+events, so the ops store holds every decision whoever made it). Deliveries that failed
+or may have reached the provider (uncertain) are resolved here too, by a person:
+``resend`` or ``mark_sent``.
 
 An event referencing an action id decides that action. An event referencing a proposal id
 (``dunning_proposal_id`` of ``marts.fct_dunning_proposals``, stable while the step stays
@@ -14,6 +16,7 @@ step forever.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -24,6 +27,10 @@ from actions.ops_store import Event, all_events, engine_for, record_event
 from orchestration.settings import Settings
 
 LOOKBACK_DAYS = 7
+
+#: deliveries that wait for a person: resend them (``resend``) or record that they went
+#: out after all (``mark_sent``)
+UNRESOLVED_DELIVERY_STATES = ("failed", "uncertain")
 
 
 @dataclass(frozen=True)
@@ -121,21 +128,84 @@ def approve(
         if state == "awaiting_approval":
             _record(engine, action, "approval", actor, None)
             out.extend(d for d in apply_decisions(engine) if d.action_id == action_id)
-        elif state in ("failed", "uncertain"):
-            _record(engine, action, "approval", actor, f"release {state} delivery again")
-            ok = ledger.transition(
-                engine,
-                action_id,
-                "approved",
-                expected=(state,),
-                actor=actor,
-                detail=f"released again after {state}: rendered and delivered anew",
-                next_attempt_at=None,
-                attempts=0,
-            )
-            out.append(Decision(action_id, "approved" if ok else None, f"released from {state}"))
+        elif state in UNRESOLVED_DELIVERY_STATES:
+            out.append(_release(engine, action, actor))
         else:
             out.append(Decision(action_id, None, f"not awaiting approval (state {state})"))
+    return out
+
+
+def _release(engine: sa.Engine, action: dict, actor: str) -> Decision:
+    state, action_id = action["state"], action["action_id"]
+    _record(engine, action, "approval", actor, f"release {state} delivery again")
+    ok = ledger.transition(
+        engine,
+        action_id,
+        "approved",
+        expected=(state,),
+        actor=actor,
+        detail=f"released again after {state}: rendered and delivered anew",
+        next_attempt_at=None,
+        attempts=0,
+    )
+    return Decision(action_id, "approved" if ok else None, f"released from {state}")
+
+
+def resend(
+    settings: Settings, action_ids: list[str], actor: str, *, engine: sa.Engine | None = None
+) -> list[Decision]:
+    """Release failed or uncertain deliveries: the next run renders and delivers them anew.
+    For an uncertain e-mail the person has checked that the provider did not send it."""
+    engine = engine or engine_for(settings)
+    return _each_unresolved(engine, action_ids, lambda action: _release(engine, action, actor))
+
+
+def mark_sent(
+    settings: Settings,
+    action_ids: list[str],
+    actor: str,
+    reason: str,
+    *,
+    engine: sa.Engine | None = None,
+) -> list[Decision]:
+    """Record that failed or uncertain deliveries reached the customer after all (the
+    provider's activity feed shows the e-mail, or it went out by other means): they count
+    as sent from now on, for levels and fees alike, and are never delivered again."""
+    if not reason or not reason.strip():
+        raise ValueError("marking a delivery as sent needs a reason (what shows it went out)")
+    engine = engine or engine_for(settings)
+
+    def mark(action: dict) -> Decision:
+        state, action_id = action["state"], action["action_id"]
+        _record(engine, action, "note", actor, f"delivery marked sent after {state}: {reason}")
+        ok = ledger.transition(
+            engine,
+            action_id,
+            "sent",
+            expected=(state,),
+            actor=actor,
+            detail=f"marked sent by {actor} after {state}: {reason}",
+            delivered_at=ledger.utcnow(),
+            next_attempt_at=None,
+        )
+        return Decision(action_id, "sent" if ok else None, f"marked sent ({reason})")
+
+    return _each_unresolved(engine, action_ids, mark)
+
+
+def _each_unresolved(
+    engine: sa.Engine, action_ids: list[str], decide: Callable[[dict], Decision]
+) -> list[Decision]:
+    """``decide`` each action that is failed or uncertain; say why for any other."""
+    out = []
+    for action_id in action_ids:
+        action = _one(engine, action_id)
+        if action is None:
+            out.append(Decision(action_id, None, "no such action"))
+        elif action["state"] not in UNRESOLVED_DELIVERY_STATES:
+            out.append(Decision(action_id, None, f"not failed or uncertain ({action['state']})"))
+        else:
+            out.append(decide(action))
     return out
 
 

@@ -4,8 +4,12 @@ worklists, all under ``FORDERWERK_HOME/outbox/<kind>/<as-of date>/``.
 
 File deliveries are idempotent (a deterministic name, written atomically), so repeating
 one after a crash changes nothing. A SendGrid call is retried with exponential backoff on
-429, 5xx and network errors (``Retry-After`` is honoured up to the cap); other 4xx are
-permanent. Nothing here touches the ledger: the engine records the outcome.
+429, 5xx and on network errors that happen before the request is complete (``Retry-After``
+is honoured up to the cap); other 4xx are permanent. A call whose request went out but
+whose answer never came (a timeout or a reset while waiting, a garbled answer) may have
+been accepted: it is never repeated, but reported as :class:`DeliveryUncertain`, because
+an e-mail sent twice cannot be taken back. Nothing here touches the ledger: the engine
+records the outcome.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
+from http.client import HTTPException
 from pathlib import Path
 from urllib.error import URLError
 
@@ -53,6 +58,13 @@ class DeliveryError(Exception):
         super().__init__(message)
         self.retryable = retryable
         self.attempts = attempts
+
+
+class DeliveryUncertain(DeliveryError):
+    """The provider may have accepted the message: a person must check before a resend."""
+
+    def __init__(self, message: str, *, attempts: int = 1):
+        super().__init__(message, retryable=False, attempts=attempts)
 
 
 @dataclass(frozen=True)
@@ -134,6 +146,13 @@ def _sendgrid_mail(email: Email):
 
 
 def _send_sendgrid(settings: Settings, email: Email, retry: RetryPolicy) -> Delivered:
+    """One e-mail through SendGrid's v3 API, at most once.
+
+    The split between retrying and giving up as uncertain follows where urllib raises:
+    connecting and sending the request raise ``URLError`` (nothing complete reached the
+    server, so a retry cannot double the mail); waiting for and reading the answer raise
+    the bare socket or ``http.client`` error (the request was complete, so SendGrid may
+    have queued the mail)."""
     from python_http_client.exceptions import HTTPError
     from sendgrid import SendGridAPIClient
 
@@ -155,8 +174,16 @@ def _send_sendgrid(settings: Settings, email: Email, retry: RetryPolicy) -> Deli
             if status != 429 and status < 500:
                 raise DeliveryError(last, retryable=False, attempts=attempt) from None
             retry_after = _retry_after(getattr(exc, "headers", None))
-        except (URLError, OSError, TimeoutError) as exc:
-            last = f"SendGrid not reachable: {exc}"
+        except URLError as exc:
+            last = f"SendGrid not reachable: {exc.reason}"
+        except (OSError, HTTPException) as exc:
+            raise DeliveryUncertain(
+                "the request reached SendGrid but no answer came back "
+                f"({type(exc).__name__}: {exc or 'connection closed'}); it may have been "
+                "accepted, so it is not sent again: check SendGrid's activity feed for "
+                f"custom arg forderwerk_action_id={email.action_id}",
+                attempts=attempt,
+            ) from None
         if attempt < retry.attempts:
             retry.sleep(retry.delay(attempt, retry_after))
     raise DeliveryError(

@@ -58,6 +58,7 @@ class RunReport:
     decisions: list[approvals.Decision] = field(default_factory=list)
     stops: list[Stop] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    attention: list[dict] = field(default_factory=list)  # ledger.needs_attention() after
 
     def counts(self) -> dict[str, int]:
         keys = ("planned", "awaiting_approval", "sent", "failed", "uncertain", "cancelled")
@@ -110,9 +111,11 @@ def run_dunning(
     report, data = _decide(con, as_of, config, engine, setup)
     report.rendered, render_failures = render_ready(engine, setup.company, config)
     report.failed += render_failures
-    sent, failed = deliver_ready(settings, engine, setup.company, config)
+    sent, failed, uncertain = deliver_ready(settings, engine, setup.company, config)
     report.sent += sent
     report.failed += failed
+    report.uncertain += uncertain
+    report.attention = ledger.needs_attention(engine)
     write_worklists(settings, engine, as_of, data.worklist)
     return report
 
@@ -189,18 +192,42 @@ def cancel_stale(engine: sa.Engine, data: WarehouseData, ctx: Context) -> list[s
     they were planned: they would state wrong figures or dun someone who must not be."""
     pending = ledger.actions(engine, states=ledger.CANCELLABLE_STATES)
     items = ledger.items(engine, [a["action_id"] for a in pending])
+    stale = {
+        action["action_id"]: why
+        for action in pending
+        if (why := _stale_reason(items[action["action_id"]], data, ctx, action["action"]))
+    }
+    _hold_mass_cancellation(pending, stale)
     out = []
-    for action in pending:
-        why = _stale_reason(items[action["action_id"]], data, ctx, action["action"])
-        if why and ledger.transition(
-            engine,
-            action["action_id"],
-            "cancelled",
-            expected=ledger.CANCELLABLE_STATES,
-            detail=why,
+    for action_id, why in stale.items():
+        if ledger.transition(
+            engine, action_id, "cancelled", expected=ledger.CANCELLABLE_STATES, detail=why
         ):
-            out.append(action["action_id"])
+            out.append(action_id)
     return out
+
+
+#: from this many notices waiting for approval, losing all of them at once is suspect
+MASS_CANCELLATION_MIN = 3
+
+
+class MassCancellation(RuntimeError):
+    """Every notice waiting for approval would be cancelled at once: a person decides."""
+
+
+def _hold_mass_cancellation(pending: list[dict], stale: dict[str, str]) -> None:
+    """Stop the run before it cancels every notice waiting for approval: the credit
+    manager's whole queue vanishing in one run is what an empty or truncated warehouse
+    looks like, not what a day of payments does. A person rejects them if it is real."""
+    waiting = [a["action_id"] for a in pending if a["state"] == "awaiting_approval"]
+    if len(waiting) >= MASS_CANCELLATION_MIN and all(a in stale for a in waiting):
+        reasons = sorted({stale[a] for a in waiting})
+        raise MassCancellation(
+            f"all {len(waiting)} notices waiting for approval would be cancelled in this run "
+            f"({'; '.join(reasons[:3])}{' ...' if len(reasons) > 3 else ''}); nothing was "
+            "cancelled or sent. Check the warehouse's data; if they really are all stale, "
+            "reject them (`forderwerk reject ACTION... --reason`) and run again."
+        )
 
 
 def _stale_reason(items: list[dict], data: WarehouseData, ctx: Context, kind: str) -> str | None:
@@ -307,8 +334,9 @@ def render_action(action: dict, items: list[dict], company: Company, config: Eng
 
 def deliver_ready(
     settings: Settings, engine: sa.Engine, company: Company, config: EngineConfig
-) -> tuple[list[str], list[str]]:
-    """Deliver rendered actions and failed ones whose retry is due."""
+) -> tuple[list[str], list[str], list[str]]:
+    """Deliver rendered actions and failed ones whose retry is due; returns the ids sent,
+    failed and uncertain (possibly accepted by the provider: never resent by itself)."""
     now = ledger.utcnow()
     ready = [
         a
@@ -320,7 +348,7 @@ def deliver_ready(
             and a["attempts"] < config.retry.max_runs
         )
     ]
-    sent, failed = [], []
+    sent, failed, uncertain = [], [], []
     day_files = _DayFiles(engine)
     for action in ready:
         transport = delivery.email_transport(settings) if action["channel"] == "email" else "file"
@@ -330,6 +358,18 @@ def deliver_ready(
             continue
         try:
             result = _deliver(settings, engine, action, company, config, day_files)
+        except delivery.DeliveryUncertain as exc:
+            ledger.transition(
+                engine,
+                action["action_id"],
+                "uncertain",
+                expected=("delivering",),
+                last_error=str(exc),
+                next_attempt_at=None,
+                detail=f"{exc} ({exc.attempts} call(s))",
+            )
+            uncertain.append(action["action_id"])
+            continue
         except delivery.DeliveryError as exc:
             attempts = action["attempts"] + 1
             retry_at = None
@@ -362,7 +402,7 @@ def deliver_ready(
         )
         sent.append(action["action_id"])
         day_files.sent(action)
-    return sent, failed
+    return sent, failed, uncertain
 
 
 def _deliver(

@@ -322,6 +322,26 @@ def actions(
     return rows
 
 
+def needs_attention(engine: sa.Engine) -> list[dict]:
+    """Every delivery a person has to look at: uncertain ones (resend or mark sent) and
+    failed ones (retried by later runs while ``next_attempt_at`` is set, else given up)."""
+    return [
+        {
+            "action_id": a["action_id"],
+            "state": a["state"],
+            "as_of_date": a["as_of_date"].isoformat(),
+            "customer_id": a["customer_id"],
+            "channel": a["channel"],
+            "level": a["level"],
+            "retry_at": a["next_attempt_at"].isoformat(timespec="minutes")
+            if a["next_attempt_at"]
+            else None,
+            "error": a["last_error"] or "",
+        }
+        for a in actions(engine, states=("uncertain", "failed"))
+    ]
+
+
 def items(engine: sa.Engine, action_ids: Sequence[str]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = defaultdict(list)
     if not action_ids:

@@ -248,3 +248,27 @@ def events_where(
         query = query.where(events.c.reference.in_(references))
     with engine.connect() as con:
         return [dict(row._mapping) for row in con.execute(query)]
+
+
+# --- continuity marks (orchestration/continuity.py) ------------------------------------
+# What this store has seen of the warehouse at the end of the last run, so that an empty
+# or older warehouse is noticed before a run acts on it; and who accepted a state the
+# marks contradicted, and why.
+
+continuity = sa.Table(
+    "continuity",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),  # UTC, naive
+)
+
+continuity_log = sa.Table(
+    "continuity_log",
+    metadata,
+    sa.Column("log_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False),  # UTC, naive
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("problems", sa.Text, nullable=False),  # what the check found, one per line
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from actions import ops_store
+from actions import ledger, ops_store
 
 SENT_STATES = ("sent", "delivering", "uncertain")
 COLUMNS = ["at", "action", "level", "channel", "state", "total_amount", "currency"]
@@ -39,3 +39,20 @@ def sent_actions(engine: sa.Engine, customer_id: str) -> pd.DataFrame:
     except sa.exc.SQLAlchemyError:
         return pd.DataFrame(columns=COLUMNS)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+ATTENTION_COLUMNS = [
+    "action_id", "state", "as_of_date", "customer_id", "channel", "level", "retry_at", "error",
+]  # fmt: skip
+
+
+def deliveries_waiting(engine: sa.Engine, customer_ids: set[str] | None = None) -> pd.DataFrame:
+    """Failed and uncertain deliveries a person must resolve (``customer_ids``: only
+    these customers'); empty before the engine has written anything."""
+    try:
+        rows = ledger.needs_attention(engine)
+    except sa.exc.SQLAlchemyError:
+        rows = []
+    if customer_ids is not None:
+        rows = [r for r in rows if r["customer_id"] in customer_ids]
+    return pd.DataFrame(rows, columns=ATTENTION_COLUMNS)

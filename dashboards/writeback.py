@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 import sqlalchemy as sa
 
-from actions import ops_store
+from actions import approvals, ops_store
 from dashboards import queries, roles
 from dashboards.snapshot import Snapshot
 from dashboards.users import User
@@ -250,6 +250,29 @@ def decide_proposals(
         )
         for proposal in proposals
     ]
+
+
+def resolve_deliveries(
+    ctx: Context, deliveries: Iterable[Mapping[str, object]], resend: bool, reason: str = ""
+) -> list[str]:
+    """Resolve failed or uncertain deliveries (``ledger.needs_attention`` rows): release
+    them to be delivered anew by the next run, or record that they went out (which needs a
+    reason). Every delivery is checked before the first is changed."""
+    reason_text = _text(reason, required=not resend)
+    deliveries = list(deliveries)
+    for delivery in deliveries:
+        _authorise(ctx, "approve_dunning", str(delivery["customer_id"]))
+    ids = [str(d["action_id"]) for d in deliveries]
+    store = engine(ctx.settings)
+    if resend:
+        decisions = approvals.resend(ctx.settings, ids, ctx.user.name, engine=store)
+    else:
+        decisions = approvals.mark_sent(
+            ctx.settings, ids, ctx.user.name, reason_text or "", engine=store
+        )
+    if any(d.state is None for d in decisions):
+        raise InputError("deliveries.error_changed")
+    return ids
 
 
 def _optional(value: object) -> str | None:

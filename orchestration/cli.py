@@ -6,12 +6,16 @@ import argparse
 import contextlib
 import getpass
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from orchestration.runner import RunOutcome
 
 from orchestration.generate.config import SAMPLE_END
 from orchestration.settings import load_settings
@@ -58,6 +62,49 @@ def build_parser() -> argparse.ArgumentParser:
     reject.add_argument("--reason", required=True)
     reject.add_argument("--actor", default=getpass.getuser())
 
+    accept = sub.add_parser(
+        "accept-state",
+        help="accept the warehouse and ops store as they are after a deliberate change",
+    )
+    accept.add_argument("--reason", required=True)
+    accept.add_argument("--actor", default=getpass.getuser())
+
+    backup = sub.add_parser(
+        "backup", help="a consistent copy of warehouse, ops store and the archive's manifest"
+    )
+    backup.add_argument("--to", type=Path, default=None, help="folder (default: home/backups)")
+    restore = sub.add_parser("restore", help="put a backup's warehouse and ops store back")
+    restore.add_argument("folder", type=Path)
+    restore.add_argument(
+        "--accept-newer-ledger",
+        metavar="REASON",
+        default=None,
+        help="restore although the current action ledger is further along (checked by a person)",
+    )
+    restore.add_argument("--actor", default=getpass.getuser())
+
+    publish = sub.add_parser(
+        "publish", help="publish the warehouse for the dashboards after a held publish"
+    )
+    publish.add_argument(
+        "--accept-drop",
+        action="store_true",
+        required=True,
+        help="publish although customers or open items dropped (checked by a person)",
+    )
+    publish.add_argument("--as-of", type=_as_of, default=date.today())
+
+    sub.add_parser("deliveries", help="failed and uncertain deliveries waiting for a person")
+    resend = sub.add_parser("resend", help="deliver failed or uncertain actions again")
+    resend.add_argument("actions", nargs="+")
+    resend.add_argument("--actor", default=getpass.getuser())
+    mark_sent = sub.add_parser(
+        "mark-sent", help="record that failed or uncertain deliveries went out after all"
+    )
+    mark_sent.add_argument("actions", nargs="+")
+    mark_sent.add_argument("--reason", required=True, help="what shows that it went out")
+    mark_sent.add_argument("--actor", default=getpass.getuser())
+
     users = sub.add_parser("users", help="manage the app's users")
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="add a user (password read from stdin or prompted)")
@@ -99,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {
         "run": cmd_run, "ingest": cmd_ingest, "generate": cmd_generate, "serve": cmd_serve,
         "dunning": cmd_dunning, "approve": cmd_approve, "reject": cmd_reject, "users": cmd_users,
-        "bench": cmd_bench,
+        "bench": cmd_bench, "deliveries": cmd_deliveries, "resend": cmd_resend,
+        "mark-sent": cmd_mark_sent, "accept-state": cmd_accept_state, "publish": cmd_publish,
+        "backup": cmd_backup, "restore": cmd_restore,
     }  # fmt: skip
     return handlers[args.command](args)
 
@@ -112,7 +161,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         console.status(f"Running the pipeline for {args.as_of} in {settings.home} ..."),
         _tool_output(settings, args, f"run-{args.as_of}") as log,
     ):
-        outcome = run_job(settings, "daily_job", args.as_of, console_level=_level(args))
+        outcome = _start(
+            lambda: run_job(
+                settings, "daily_job", args.as_of, console_level=_level(args), on_wait=_waiting
+            )
+        )
+    if isinstance(outcome, int):
+        return outcome
     if log and not outcome.success:
         console.print(f"dbt's output of this run: {log}")
     return _report(outcome)
@@ -142,8 +197,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for source, files in by_source.items():
         stage_into_landing(settings, files, source)
     with console.status(f"Ingesting {len(args.files)} file(s) ..."):
-        outcome = run_job(settings, "ingest_job", date.today(), console_level=_level(args))
-    return _report(outcome)
+        outcome = _start(
+            lambda: run_job(
+                settings, "ingest_job", date.today(), console_level=_level(args), on_wait=_waiting
+            )
+        )
+    return outcome if isinstance(outcome, int) else _report(outcome)
 
 
 def cmd_dunning(args: argparse.Namespace) -> int:
@@ -195,6 +254,130 @@ def cmd_reject(args: argparse.Namespace) -> int:
     from actions.approvals import reject
 
     return _decisions(reject(load_settings(), args.actions, args.actor, args.reason))
+
+
+def cmd_accept_state(args: argparse.Namespace) -> int:
+    from orchestration.continuity import accept_state
+    from orchestration.run_lock import run_lock
+
+    settings = load_settings()
+    settings.ensure_workspace()
+    with run_lock(settings, "forderwerk accept-state", on_wait=_waiting):
+        accepted = accept_state(settings, args.actor, args.reason)
+    for problem in accepted:
+        console.print(f"[yellow]accepted[/yellow] {problem}")
+    console.print(
+        f"The current state is the new baseline ({len(accepted)} finding(s) accepted by "
+        f"{args.actor}, recorded in the ops store)."
+    )
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from orchestration.backup import BackupError, backup
+    from orchestration.run_lock import run_lock
+
+    settings = load_settings()
+    try:
+        with run_lock(settings, "forderwerk backup", on_wait=_waiting):
+            folder = backup(settings, args.to)
+    except BackupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 2
+    console.print(f"backup written to {folder}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from orchestration.backup import BackupError, restore
+    from orchestration.run_lock import run_lock
+
+    settings = load_settings()
+    settings.ensure_workspace()
+    try:
+        with run_lock(settings, "forderwerk restore", on_wait=_waiting):
+            report = restore(
+                settings,
+                args.folder,
+                accept_newer_ledger=args.accept_newer_ledger,
+                actor=args.actor,
+            )
+    except BackupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 2
+    console.print(f"restored {report.backup}")
+    for path in report.kept_aside:
+        console.print(f"kept the replaced file as {path}")
+    for problem in report.problems:
+        console.print(f"[red]after the restore:[/red] {problem}")
+    return EXIT_STATE_LOST if report.problems else 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from orchestration.loading.publish import publish_snapshot
+    from orchestration.run_lock import run_lock
+
+    settings = load_settings()
+    if not settings.warehouse_path.exists():
+        console.print("[red]no warehouse yet: run `forderwerk run` first[/red]")
+        return 2
+    with run_lock(settings, "forderwerk publish", on_wait=_waiting):
+        size = publish_snapshot(settings, args.as_of, accept_drop=args.accept_drop)
+    console.print(f"published {settings.serving_path} ({size} bytes) for {args.as_of}")
+    return 0
+
+
+def cmd_deliveries(args: argparse.Namespace) -> int:
+    from actions.ledger import needs_attention
+    from actions.ops_store import engine_for
+
+    settings = load_settings()
+    if not settings.ops_store_path.exists():
+        console.print("no ops store yet: nothing was delivered")
+        return 0
+    attention = needs_attention(engine_for(settings))
+    _print_attention(attention)
+    if not attention:
+        console.print("No failed or uncertain deliveries.")
+    return 0
+
+
+def cmd_resend(args: argparse.Namespace) -> int:
+    from actions.approvals import resend
+
+    return _decisions(resend(load_settings(), args.actions, args.actor))
+
+
+def cmd_mark_sent(args: argparse.Namespace) -> int:
+    from actions.approvals import mark_sent
+
+    return _decisions(mark_sent(load_settings(), args.actions, args.actor, args.reason))
+
+
+def _print_attention(attention: list[dict]) -> None:
+    """Deliveries a person must resolve, and how."""
+    if not attention:
+        return
+    table = Table(
+        "action", "state", "date", "customer", "channel", "retry at", "error",
+        title="Deliveries waiting for a person",
+    )  # fmt: skip
+    for a in attention:
+        table.add_row(
+            str(a["action_id"]),
+            f"[red]{a['state']}[/red]" if a["state"] == "uncertain" else str(a["state"]),
+            str(a["as_of_date"]),
+            str(a["customer_id"]),
+            str(a["channel"]),
+            str(a.get("retry_at") or "no retry"),
+            str(a.get("error") or ""),
+        )
+    console.print(table)
+    console.print(
+        "Resolve each: `forderwerk resend ACTION` delivers it again (for an uncertain e-mail "
+        "only after SendGrid's activity feed shows it was not sent), `forderwerk mark-sent "
+        "ACTION --reason TEXT` records that it went out."
+    )
 
 
 def _decisions(decisions: list) -> int:
@@ -272,13 +455,40 @@ def _tool_output(settings, args: argparse.Namespace, name: str) -> Iterator[Path
         console.file = None
 
 
+def _start(start_run: Callable[[], RunOutcome]) -> RunOutcome | int:
+    """Start a job; one that cannot start says why and returns its exit code instead."""
+    from orchestration.continuity import WorkspaceStateError
+    from orchestration.run_lock import RunLockTimeout
+
+    try:
+        return start_run()
+    except RunLockTimeout as exc:
+        console.print(f"[red]{exc}[/red]")
+        return EXIT_STEP_FAILED
+    except WorkspaceStateError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return EXIT_STATE_LOST
+
+
+def _waiting(why: str) -> None:
+    """Another run holds the workspace: say so, then wait for it (never skip the day)."""
+    console.print(f"[yellow]{why}[/yellow] ...")
+
+
 def _level(args: argparse.Namespace) -> str:
     """Dagster's console log: warnings only, unless asked; the Dagster UI keeps it all."""
     return "DEBUG" if args.verbose else "WARNING"
 
 
+#: exit codes of ``forderwerk run`` / ``ingest``
+EXIT_STEP_FAILED = 1
+EXIT_NEEDS_A_PERSON = 3  # the run completed, but deliveries failed or are uncertain
+EXIT_STATE_LOST = 4  # a store lost history the others remember: nothing ran
+
+
 def _report(outcome) -> int:
-    """Summarise what was loaded, skipped and quarantined; exit 0 unless a step failed."""
+    """Summarise what was loaded, skipped and quarantined, and the deliveries a person must
+    resolve; exit 0 only if every step succeeded and no delivery waits for a person."""
     if outcome.files:
         table = Table("source", "file", "status", "rows", "dupl.", "reason", title="Ingestion")
         colour = {"loaded": "green", "skipped": "dim", "quarantined": "yellow"}
@@ -315,11 +525,12 @@ def _report(outcome) -> int:
     quarantined = [f for f in outcome.files if f["status"] == "quarantined"]
     for f in quarantined:
         console.print(f"[yellow]quarantined[/yellow] {f['path']}: see {f['path']}.reason.txt")
+    _print_attention(outcome.attention)
     if not outcome.success:
         for failure in outcome.failures:
             console.print(f"[red]failed[/red] {failure}")
-        return 1
-    return 0
+        return EXIT_STEP_FAILED
+    return EXIT_NEEDS_A_PERSON if outcome.attention else 0
 
 
 if __name__ == "__main__":

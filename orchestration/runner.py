@@ -7,12 +7,15 @@ UI shows, and every run appears in its history.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import dagster as dg
 
+from orchestration import continuity
+from orchestration.run_lock import run_lock
 from orchestration.runner_tags import AS_OF_TAG
 from orchestration.settings import Settings
 
@@ -25,6 +28,8 @@ class RunOutcome:
     success: bool
     files: list[dict[str, object]] = field(default_factory=list)  # per landing file handled
     dunning: dict[str, int] = field(default_factory=dict)  # the dunning run's counts, if any
+    #: deliveries a person must resolve after the run (failed or uncertain), if dunning ran
+    attention: list[dict[str, object]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # failed steps, with their error
 
 
@@ -43,11 +48,14 @@ def run_job(
     as_of: date,
     tags: dict[str, str] | None = None,
     console_level: str | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> RunOutcome:
     """Execute one job of the definitions with the workspace pointed at ``settings.home``.
 
     ``console_level`` (e.g. ``"WARNING"``) quiets Dagster's console logger; the run's
-    event log in the instance, which the Dagster UI shows, keeps every event."""
+    event log in the instance, which the Dagster UI shows, keeps every event. While another
+    run holds the workspace, this one waits for it (``on_wait`` hears why), never skips.
+    Raises ``continuity.WorkspaceStateError`` when a store lost history (nothing runs)."""
     run_config = (
         {"loggers": {"console": {"config": {"log_level": console_level}}}}
         if console_level
@@ -59,7 +67,11 @@ def run_job(
 
     settings.ensure_workspace()
     job = defs().resolve_job_def(job_name)
-    with instance_for(settings) as instance:
+    with (
+        run_lock(settings, f"{job_name} for {as_of}", on_wait=on_wait),
+        instance_for(settings) as instance,
+    ):
+        continuity.check(settings)  # before Dagster starts: a clear message, no failed run
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
@@ -74,7 +86,11 @@ def run_job(
         if files is not None:
             outcome.files.extend(files.value)
         if event.asset_key == dunning_run.key:
-            outcome.dunning = {k: int(v.value) for k, v in metadata.items()}
+            attention = metadata.get("needs_attention")
+            outcome.attention = list(attention.value) if attention is not None else []
+            outcome.dunning = {
+                k: int(v.value) for k, v in metadata.items() if k != "needs_attention"
+            }
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error

@@ -36,6 +36,10 @@ class Settings:
     mail_from: str | None = None
     duckdb_threads: int | None = None
     duckdb_memory_limit: str | None = None
+    #: how long a run waits for another run of the same workspace before it gives up
+    run_lock_timeout: float = 4 * 3600.0
+    #: the share of customers or open items a new snapshot may lose before it is held
+    publish_max_drop: float = 0.25
 
     @property
     def landing_dir(self) -> Path:
@@ -82,6 +86,10 @@ class Settings:
         """ECB rates: a copy dropped into the workspace wins over the bundled one."""
         dropped = self.home / "reference" / FX_RATES_FILE
         return dropped if dropped.exists() else SEEDS_DIR / "reference" / FX_RATES_FILE
+
+    @property
+    def run_lock_path(self) -> Path:
+        return self.home / "run.lock"
 
     @property
     def dagster_home(self) -> Path:
@@ -134,6 +142,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     home = Path(env.get("FORDERWERK_HOME") or "data").expanduser().resolve()
     dbt_dir = env.get("FORDERWERK_DBT_PROJECT_DIR")
     threads = env.get("FORDERWERK_DUCKDB_THREADS")
+    lock_timeout = env.get("FORDERWERK_RUN_LOCK_TIMEOUT")
+    max_drop = env.get("FORDERWERK_PUBLISH_MAX_DROP")
     return Settings(
         home=home,
         dbt_project_dir=Path(dbt_dir).resolve() if dbt_dir else DBT_PROJECT_DIR,
@@ -142,4 +152,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         mail_from=env.get("FORDERWERK_MAIL_FROM") or None,
         duckdb_threads=int(threads) if threads else None,
         duckdb_memory_limit=env.get("FORDERWERK_DUCKDB_MEMORY_LIMIT") or None,
+        run_lock_timeout=float(lock_timeout) if lock_timeout else Settings.run_lock_timeout,
+        publish_max_drop=float(max_drop) if max_drop else Settings.publish_max_drop,
     )

@@ -55,8 +55,9 @@ def test_users_add_reads_the_password_from_stdin_and_stores_a_hash(tmp_path: Pat
 def test_ingest_reports_loaded_and_quarantined_and_exits_zero(tmp_path: Path):
     good = tmp_path / "customers.csv"
     good.write_text(
-        "customer_id,name,customer_type,country,language,currency,payment_terms_days,"
-        "entity\nC1,Acme GmbH,B2B,DE,de,EUR,30,FW01\n"
+        "customer_id,name,customer_type,country,language,currency,email,phone,street,"
+        "postal_code,city,vat_id,payment_terms_days,credit_limit,collector,entity\n"
+        "C1,Acme GmbH,B2B,DE,de,EUR,,,,,,,30,,,FW01\n"
     )
     bad = tmp_path / "documents_bad.csv"
     bad.write_text("document_id\nRE-1\n")
@@ -66,6 +67,31 @@ def test_ingest_reports_loaded_and_quarantined_and_exits_zero(tmp_path: Path):
     assert "1 quarantined" in result.stdout and "documents_bad.csv" in result.stdout
 
 
+def test_two_ingests_at_once_take_turns_and_both_succeed(tmp_path: Path):
+    """They used to both open the warehouse and one failed on DuckDB's lock."""
+    header = (
+        "customer_id,name,customer_type,country,language,currency,email,phone,street,"
+        "postal_code,city,vat_id,payment_terms_days,credit_limit,collector,entity\n"
+    )
+    files = []
+    for n in (1, 2):
+        path = tmp_path / f"customers_{n}.csv"
+        path.write_text(header + f"C{n},Kunde {n} GmbH,B2B,DE,de,EUR,,,,,,,30,,,FW01\n")
+        files.append(path)
+    env = {**os.environ, "FORDERWERK_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
+    started = [
+        subprocess.Popen(
+            [*FORDERWERK, "ingest", str(f)], stdout=subprocess.PIPE, text=True, env=env
+        )
+        for f in files
+    ]
+    outputs = [p.communicate(timeout=600)[0] for p in started]
+    assert [p.returncode for p in started] == [0, 0], outputs
+    loaded = sum(int(line.split()[3].strip("(")) for o in outputs for line in o.splitlines()
+                 if "file(s) loaded" in line)  # fmt: skip
+    assert loaded == 2  # each file loaded once, by whichever run found it
+
+
 @pytest.mark.slow
 def test_dunning_preview_and_approve_on_the_sample(sample_workspace: Settings):
     preview = run(sample_workspace.home, "dunning", "preview", "--as-of", sample_as_of())
@@ -73,6 +99,94 @@ def test_dunning_preview_and_approve_on_the_sample(sample_workspace: Settings):
     assert "nothing is sent" in preview.stdout
     unknown = run(sample_workspace.home, "approve", "no-such-action", "--actor", "test")
     assert unknown.returncode == 1 and "no-such-action" in unknown.stdout
+
+
+def test_deliveries_waiting_for_a_person_make_the_run_exit_3(capsys, monkeypatch):
+    from orchestration import cli
+    from orchestration.cli import EXIT_NEEDS_A_PERSON, _report
+    from orchestration.runner import RunOutcome
+
+    monkeypatch.setattr(cli.console, "width", 200)
+
+    waiting = {
+        "action_id": "DA-0123456789AB",
+        "state": "uncertain",
+        "as_of_date": "2026-03-31",
+        "customer_id": "C1",
+        "channel": "email",
+        "level": 1,
+        "retry_at": None,
+        "error": "the request reached SendGrid but no answer came back",
+    }
+    assert _report(RunOutcome("r1", True, dunning={"sent": 1})) == 0
+    assert _report(RunOutcome("r2", True, attention=[waiting])) == EXIT_NEEDS_A_PERSON == 3
+    out = capsys.readouterr().out
+    assert "DA-0123456789AB" in out and "uncertain" in out and "forderwerk mark-sent" in out
+    assert _report(RunOutcome("r3", False, attention=[waiting], failures=["dbt: x"])) == 1
+
+
+def test_deliveries_resend_and_mark_sent_on_the_ledger(tmp_path: Path):
+    from actions import ledger
+    from actions.ops_store import dunning_actions, engine_for
+    from orchestration.settings import load_settings
+
+    home = tmp_path / "home"
+    settings = load_settings({"FORDERWERK_HOME": str(home)})
+    settings.ensure_workspace()
+    engine = engine_for(settings)
+    now = ledger.utcnow()
+    with engine.begin() as con:
+        for action_id, state in (("DA-UNCERTAIN01", "uncertain"), ("DA-FAILED00001", "failed")):
+            con.execute(
+                dunning_actions.insert().values(
+                    action_id=action_id, idempotency_key=action_id, key_text=action_id,
+                    kind="notice", as_of_date=now.date(), customer_id="C1", channel="email",
+                    level=1, action="dunning_notice", language="de", currency="EUR",
+                    state=state, requires_approval=False, attempts=1, created_at=now,
+                    updated_at=now, last_error="boom",
+                )
+            )  # fmt: skip
+    listed = run(home, "deliveries")
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    assert "DA-UNCERTAIN01" in listed.stdout and "DA-FAILED00001" in listed.stdout
+    no_reason = run(home, "mark-sent", "DA-UNCERTAIN01")
+    assert no_reason.returncode == 2 and "--reason" in no_reason.stderr
+    marked = run(home, "mark-sent", "DA-UNCERTAIN01", "--reason", "feed shows it", "--actor", "m")
+    assert marked.returncode == 0, marked.stdout + marked.stderr
+    resent = run(home, "resend", "DA-FAILED00001", "DA-UNCERTAIN01", "--actor", "m")
+    assert resent.returncode == 1  # the second is sent by now: nothing to resend
+    states = {a["action_id"]: a["state"] for a in ledger.actions(engine)}
+    assert states == {"DA-UNCERTAIN01": "sent", "DA-FAILED00001": "approved"}
+    assert "No failed or uncertain deliveries." in run(home, "deliveries").stdout
+
+
+@pytest.mark.slow
+def test_a_run_on_a_zeroed_ops_store_or_a_deleted_warehouse_stops(
+    sample_workspace: Settings, tmp_path: Path
+):
+    """Both used to exit 0: the first sending every reminder again, the second publishing
+    empty dashboards and cancelling every notice waiting for approval."""
+    import shutil
+
+    home = tmp_path / "home"
+    shutil.copytree(sample_workspace.home, home)
+    ops, warehouse = home / "ops.sqlite", home / "warehouse.duckdb"
+    shutil.copyfile(ops, tmp_path / "ops.sqlite")
+    ops.write_bytes(b"")
+    outbox = sorted(p for p in (home / "outbox").rglob("*") if p.is_file())
+    zeroed = run(home, "run", "--as-of", sample_as_of())
+    assert zeroed.returncode == 4, zeroed.stdout + zeroed.stderr
+    assert "did not start" in zeroed.stdout and "send every reminder" in zeroed.stdout
+    assert ops.stat().st_size == 0  # nothing recreated it
+    assert sorted(p for p in (home / "outbox").rglob("*") if p.is_file()) == outbox
+    shutil.copyfile(tmp_path / "ops.sqlite", ops)
+    snapshot = (home / "serving" / "warehouse.duckdb").read_bytes()
+    warehouse.unlink()
+    deleted = run(home, "run", "--as-of", sample_as_of())
+    assert deleted.returncode == 4, deleted.stdout + deleted.stderr
+    assert "warehouse" in deleted.stdout and "is missing" in deleted.stdout
+    assert not warehouse.exists()
+    assert (home / "serving" / "warehouse.duckdb").read_bytes() == snapshot  # not republished
 
 
 def test_tool_output_goes_to_a_log_file_unless_verbose(tmp_path: Path, capsys):

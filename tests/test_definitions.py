@@ -60,15 +60,17 @@ def test_ingest_job_materialises_raw_tables(settings: Settings):
 
 
 def test_landing_sensor_requests_one_run_per_new_set_of_files(settings: Settings, tmp_path: Path):
+    # the workspace resource holds the run lock during runs (a context manager resource),
+    # so sensor contexts are opened as the daemon opens them: with ``with``
     workspace = WorkspaceResource(home=str(settings.home))
-    context = dg.build_sensor_context(resources={"workspace": workspace})
-    assert isinstance(landing_sensor(context), dg.SkipReason)
-    (settings.landing("erp") / "customers.csv").write_text(CUSTOMERS)
-    request = landing_sensor(context)
-    assert isinstance(request, dg.RunRequest)
-    repeated = landing_sensor(
-        dg.build_sensor_context(cursor=context.cursor, resources={"workspace": workspace})
-    )
-    assert isinstance(repeated, dg.SkipReason)  # same files, no second run
-    fresh = dg.build_sensor_context(resources={"workspace": workspace})
-    assert landing_sensor(fresh).run_key == request.run_key  # deterministic run key
+    with dg.build_sensor_context(resources={"workspace": workspace}) as context:
+        assert isinstance(landing_sensor(context), dg.SkipReason)
+        (settings.landing("erp") / "customers.csv").write_text(CUSTOMERS)
+        request = landing_sensor(context)
+        assert isinstance(request, dg.RunRequest)
+    with dg.build_sensor_context(
+        cursor=context.cursor, resources={"workspace": workspace}
+    ) as repeated:
+        assert isinstance(landing_sensor(repeated), dg.SkipReason)  # same files, no 2nd run
+    with dg.build_sensor_context(resources={"workspace": workspace}) as fresh:
+        assert landing_sensor(fresh).run_key == request.run_key  # deterministic run key

@@ -1,12 +1,13 @@
 """Dunning approvals: proposals waiting for a credit manager, with a preview of what
-would be sent; approve or reject one by one or in bulk."""
+would be sent; approve or reject one by one or in bulk. Below, the deliveries that failed
+or may have gone out (uncertain), to resend or mark as sent."""
 
 from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
 
-from dashboards import previews, queries, roles, ui, writeback
+from dashboards import ledger_view, previews, queries, roles, ui, writeback
 
 DECISION_DAYS = 7
 
@@ -123,6 +124,58 @@ else:
             st.warning(t("approvals.select_first"))
         elif ui.submit(
             t, writeback.decide_proposals, ui.context(user, snap), rows, bool(approve_all), reason
+        ):
+            st.rerun()
+
+st.subheader(t("deliveries.title"))
+deliveries = ledger_view.deliveries_waiting(writeback.engine(ui.settings()))
+st.metric(t("deliveries.waiting"), len(deliveries))
+if deliveries.empty:
+    st.success(t("deliveries.none"))
+else:
+    st.caption(t("deliveries.explain"))
+    ui.table(
+        deliveries.assign(
+            state_fmt=deliveries["state"].map(lambda s: t.label("delivery_states", s)),
+            channel_fmt=deliveries["channel"].map(lambda c: t.label("channels", c)),
+            date_fmt=deliveries["as_of_date"].map(t.date),
+            retry_fmt=deliveries["retry_at"].map(
+                lambda r: t.timestamp(r) if r else t("deliveries.no_retry")
+            ),
+        ),
+        {
+            "action_id": t("columns.action_id"),
+            "state_fmt": t("columns.state"),
+            "date_fmt": t("columns.date"),
+            "customer_id": t("columns.customer_id"),
+            "channel_fmt": t("columns.channel"),
+            "retry_fmt": t("deliveries.retry_at"),
+            "error": t("columns.reason"),
+        },
+        key="deliv_table",
+    )
+    with st.form("deliv_form"):
+        chosen = st.multiselect(
+            t("deliveries.select"),
+            deliveries["action_id"].tolist(),
+            key="deliv_pick",
+            placeholder=t("filters.choose"),
+        )
+        delivery_reason = st.text_input(t("deliveries.reason"), key="deliv_reason")
+        resend_col, mark_col = st.columns(2)
+        resend = resend_col.form_submit_button(t("deliveries.resend"))
+        mark_sent = mark_col.form_submit_button(t("deliveries.mark_sent"))
+    if resend or mark_sent:
+        rows = deliveries[deliveries["action_id"].isin(chosen)].to_dict("records")
+        if not rows:
+            st.warning(t("deliveries.select_first"))
+        elif ui.submit(
+            t,
+            writeback.resolve_deliveries,
+            ui.context(user, snap),
+            rows,
+            bool(resend),
+            delivery_reason,
         ):
             st.rerun()
 

@@ -1,11 +1,18 @@
 """A local stand-in for SendGrid's v3 ``POST /v3/mail/send`` on 127.0.0.1, in a thread:
 answers 202 Accepted with an ``X-Message-Id`` unless told to answer something else, and
-records every request, so delivery tests use the real ``sendgrid`` client end to end."""
+records every request, so delivery tests use the real ``sendgrid`` client end to end.
+
+``after_accept`` plays the bad luck that sends a mail twice: the request is read and counted
+as accepted, and then the connection is reset (``"reset"``) or no answer comes until the
+client gives up (``"hang"``)."""
 
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -14,6 +21,8 @@ class SendGridStub:
         self.requests: list[dict] = []
         self.script: list[int] = []  # statuses to answer next, then 202 for ever
         self.always: int | None = None  # answer this status to every request
+        self.after_accept: str | None = None  # "reset" | "hang": accept, then no answer
+        self.hang_seconds = 2.0
         self._lock = threading.Lock()
         stub = self
 
@@ -27,6 +36,17 @@ class SendGridStub:
                     )
                     status = stub.always or (stub.script.pop(0) if stub.script else 202)
                     number = len(stub.requests)
+                if stub.after_accept == "reset":
+                    # RST instead of FIN: the client sees "connection reset by peer"
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                    self.close_connection = True
+                    return
+                if stub.after_accept == "hang":
+                    time.sleep(stub.hang_seconds)
+                    self.close_connection = True
+                    return
                 if self.path != "/v3/mail/send":
                     status = 404
                 if self.headers.get("Authorization") != "Bearer SG.test-key":

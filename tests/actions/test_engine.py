@@ -8,6 +8,8 @@ import csv
 import email
 import hashlib
 import json
+import socket
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal as D
 from email import policy as email_policy
@@ -16,7 +18,13 @@ from pathlib import Path
 import pytest
 
 from actions import approvals, ledger, ops_store
-from actions.engine import plan_and_record, preview, render_ready, run_dunning
+from actions.engine import (
+    MassCancellation,
+    plan_and_record,
+    preview,
+    render_ready,
+    run_dunning,
+)
 from actions.ops_store import Event, all_events, engine_for, record_event
 from tests.actions.warehouse_fixture import Customer, Invoice, World, warehouse
 
@@ -267,6 +275,82 @@ def test_a_failing_delivery_shows_as_failed_and_is_retried_later(
     assert report.sent == [action["action_id"]] and len(sendgrid.requests) == 7
 
 
+@pytest.mark.parametrize("bad_luck", ["reset", "hang"])
+def test_a_mail_sendgrid_may_have_accepted_is_never_resent_by_itself(
+    sendgrid_settings, sendgrid, config, bad_luck
+):
+    """SendGrid reads the request (and queues the mail), then the connection is reset or
+    times out: a retry would send the mail twice, so the action is uncertain instead."""
+    config = replace(config, retry=replace(config.retry, timeout=0.5))
+    sendgrid.after_accept = bad_luck
+    world = b2b_world()
+    report = run(sendgrid_settings, world, config)
+    (action,) = actions(sendgrid_settings)
+    assert report.uncertain == [action["action_id"]] and report.sent == report.failed == []
+    assert len(sendgrid.requests) == 1  # one call, no retry
+    assert action["state"] == "uncertain" and action["next_attempt_at"] is None
+    assert "forderwerk_action_id=" + action["action_id"] in action["last_error"]
+    assert [(a["action_id"], a["state"]) for a in report.attention] == [
+        (action["action_id"], "uncertain")
+    ]
+    assert ledger.ledger_levels(engine_for(sendgrid_settings)) == []
+    # later runs leave it alone and keep reporting it
+    sendgrid.after_accept = None
+    report = run(sendgrid_settings, world, config, AS_OF + timedelta(days=1))
+    assert report.sent == [] and report.planned == [] and len(sendgrid.requests) == 1
+    assert [a["state"] for a in report.attention] == ["uncertain"]
+    # a person found the mail in SendGrid's activity feed
+    (decision,) = approvals.mark_sent(
+        sendgrid_settings, [action["action_id"]], "martin", "activity feed: delivered 09:14"
+    )
+    assert decision.state == "sent"
+    levels = ledger.ledger_levels(engine_for(sendgrid_settings))
+    assert [(r["document_id"], r["dunning_level"]) for r in levels] == [("RE-1", 1), ("RE-2", 1)]
+    report = run(sendgrid_settings, world, config, AS_OF + timedelta(days=2))
+    assert report.sent == [] and report.attention == [] and len(sendgrid.requests) == 1
+    log = ledger.action_log(engine_for(sendgrid_settings), action["action_id"])
+    assert (log[-1]["from_state"], log[-1]["to_state"], log[-1]["actor"]) == (
+        "uncertain",
+        "sent",
+        "martin",
+    )
+
+
+def test_an_uncertain_mail_resent_by_a_person_goes_out_once_more(
+    sendgrid_settings, sendgrid, config
+):
+    config = replace(config, retry=replace(config.retry, timeout=0.5))
+    sendgrid.after_accept = "reset"
+    world = b2b_world()
+    (action_id,) = run(sendgrid_settings, world, config).uncertain
+    sendgrid.after_accept = None
+    # the activity feed shows nothing: the person resends it
+    (decision,) = approvals.resend(sendgrid_settings, [action_id], "martin")
+    assert decision.state == "approved"
+    assert run(sendgrid_settings, world, config).sent == [action_id]
+    assert len(sendgrid.requests) == 2
+    assert approvals.resend(sendgrid_settings, [action_id], "martin")[0].state is None
+    with pytest.raises(ValueError, match="reason"):
+        approvals.mark_sent(sendgrid_settings, [action_id], "martin", " ")
+
+
+def test_sendgrid_unreachable_is_retried_because_nothing_went_out(
+    sendgrid_settings, config, sleeps
+):
+    """Connection refused: the request never left, so retrying cannot double it."""
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    settings = replace(sendgrid_settings, sendgrid_host=closed)
+    report = run(settings, b2b_world(), config)
+    (action,) = actions(settings)
+    assert report.failed == [action["action_id"]] and report.uncertain == []
+    assert sleeps == [0.5, 1.0]  # three calls within the run
+    assert action["state"] == "failed" and action["next_attempt_at"] is not None
+    assert "not reachable" in action["last_error"]
+    assert [a["state"] for a in report.attention] == ["failed"]
+
+
 def test_a_rejected_request_is_not_retried(sendgrid_settings, sendgrid, config):
     sendgrid.always = 400
     world = b2b_world()
@@ -451,6 +535,40 @@ def test_a_stop_after_planning_cancels_what_has_not_gone_out(settings, config):
     # the undisputed invoice is planned again on its own
     (new,) = actions(settings, action_ids=report.planned)
     assert [i["document_id"] for i in items_of(settings, new["action_id"])] == ["RE-1"]
+
+
+def key_accounts_waiting(settings, config, count: int) -> World:
+    """``count`` key accounts, each with a notice waiting for approval."""
+    world = World(
+        AS_OF,
+        customers=[Customer(f"C{n}", segment="key_account") for n in range(1, count + 1)],
+        invoices=[
+            Invoice(f"RE-{n}", f"C{n}", days_ago(20), D("1000.00")) for n in range(1, count + 1)
+        ],
+    )
+    run(settings, world, config)
+    assert {a["state"] for a in actions(settings)} == {"awaiting_approval"}
+    return world
+
+
+def test_cancelling_every_notice_waiting_for_approval_stops_for_a_person(settings, config):
+    """What an empty or truncated warehouse looks like: the whole approval queue stale."""
+    world = key_accounts_waiting(settings, config, 3)
+    world.invoices = []  # no open items any more
+    with pytest.raises(MassCancellation, match="all 3 notices waiting for approval"):
+        run(settings, world, config)
+    assert {a["state"] for a in actions(settings)} == {"awaiting_approval"}  # untouched
+    # the credit manager checked: the customers really paid; they reject, the run goes on
+    waiting = [a["action_id"] for a in actions(settings)]
+    approvals.reject(settings, waiting, "kredit", "alles bezahlt")
+    assert run(settings, world, config).cancelled == []
+
+
+def test_cancelling_part_of_the_approval_queue_is_ordinary(settings, config):
+    world = key_accounts_waiting(settings, config, 3)
+    world.invoices = world.invoices[:1]  # two customers paid
+    report = run(settings, world, config)
+    assert len(report.cancelled) == 2
 
 
 def test_a_broken_promise_becomes_a_task_and_dunning_resumes(settings, config):

@@ -169,6 +169,48 @@ def test_bulk_rejection_needs_a_reason(mini):
     assert EN("approvals.none_waiting") in _texts(at)
 
 
+def _waiting_delivery(settings, action_id: str, state: str, customer_id: str) -> None:
+    from actions import ledger
+    from actions.ops_store import dunning_actions
+
+    now = ledger.utcnow()
+    with writeback.engine(settings).begin() as con:
+        con.execute(
+            dunning_actions.insert().values(
+                action_id=action_id, idempotency_key=action_id, key_text=action_id,
+                kind="notice", as_of_date=now.date(), customer_id=customer_id,
+                channel="email", level=1, action="dunning_notice", language="de",
+                currency="EUR", state=state, requires_approval=False, attempts=1,
+                created_at=now, updated_at=now, last_error=f"{state} in the test",
+            )
+        )  # fmt: skip
+
+
+def test_credit_manager_resolves_uncertain_and_failed_deliveries(mini):
+    from actions import ledger
+
+    _waiting_delivery(mini, "DA-UNCERTAIN01", "uncertain", "C1")
+    _waiting_delivery(mini, "DA-FAILED00001", "failed", "C2")
+    at = app_as("credit", "approvals")
+    assert {m.label: m.value for m in at.metric}[EN("deliveries.waiting")] == "2"
+    table = _frame(at, EN("deliveries.retry_at"))
+    assert list(table[EN("columns.state")]) == ["Uncertain", "Failed"]
+    # marking as sent needs what shows it went out
+    at.multiselect(key="deliv_pick").set_value(["DA-UNCERTAIN01"])
+    next(b for b in at.button if b.label == EN("deliveries.mark_sent")).click().run()
+    assert EN("input.error_text_required") in _texts(at)
+    at.text_input(key="deliv_reason").input("SendGrid activity feed: delivered")
+    next(b for b in at.button if b.label == EN("deliveries.mark_sent")).click().run()
+    assert not at.exception
+    at.multiselect(key="deliv_pick").set_value(["DA-FAILED00001"])
+    next(b for b in at.button if b.label == EN("deliveries.resend")).click().run()
+    assert EN("deliveries.none") in _texts(at)
+    states = {a["action_id"]: a["state"] for a in ledger.actions(writeback.engine(mini))}
+    assert states == {"DA-UNCERTAIN01": "sent", "DA-FAILED00001": "approved"}
+    log = ledger.action_log(writeback.engine(mini), "DA-UNCERTAIN01")
+    assert log[-1]["actor"] == "credit" and "activity feed" in log[-1]["detail"]
+
+
 def test_collector_marks_a_task_done(mini):
     at = app_as("anna", "worklist")
     assert {m.label: m.value for m in at.metric}[EN("worklist.open_tasks")] == "2"

@@ -26,7 +26,13 @@ def dunning_run(
         report = run_dunning(settings, con, as_of)
     for action_id in report.failed:
         context.log.warning(f"delivery failed for {action_id}; it stays failed, not sent")
-    counts = report.counts()
-    return dg.MaterializeResult(
-        metadata={key: dg.MetadataValue.int(value) for key, value in counts.items()}
-    )
+    for action_id in report.uncertain:
+        context.log.warning(
+            f"delivery of {action_id} is uncertain (SendGrid may have accepted it); "
+            "it is not resent until a person resends it or marks it sent"
+        )
+    metadata: dict[str, dg.MetadataValue] = {
+        key: dg.MetadataValue.int(value) for key, value in report.counts().items()
+    }
+    metadata["needs_attention"] = dg.MetadataValue.json(report.attention)
+    return dg.MaterializeResult(metadata=metadata)

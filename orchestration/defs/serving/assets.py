@@ -1,10 +1,12 @@
 """The dashboards' read-only copy of the warehouse."""
 
+from datetime import date
+
 import dagster as dg
 
 from orchestration.defs.resources import WorkspaceResource
-from orchestration.defs.transform.assets import warehouse_models
-from orchestration.loading.publish import publish_snapshot
+from orchestration.defs.transform.assets import as_of_for, warehouse_models
+from orchestration.loading.publish import PublishHeld, publish_snapshot
 
 
 @dg.asset(
@@ -13,7 +15,14 @@ from orchestration.loading.publish import publish_snapshot
     kinds={"duckdb"},
     deps=[warehouse_models],
 )
-def warehouse_snapshot(workspace: WorkspaceResource) -> dg.MaterializeResult:
-    """Publish the built warehouse atomically for the dashboards (read-only snapshot)."""
-    size = publish_snapshot(workspace.settings())
+def warehouse_snapshot(
+    context: dg.AssetExecutionContext, workspace: WorkspaceResource
+) -> dg.MaterializeResult:
+    """Publish the built warehouse atomically for the dashboards (read-only snapshot),
+    unless it would drop customers or open items on a large scale: then a person decides."""
+    as_of = date.fromisoformat(as_of_for(context))
+    try:
+        size = publish_snapshot(workspace.settings(), as_of)
+    except PublishHeld as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
     return dg.MaterializeResult(metadata={"bytes": dg.MetadataValue.int(size)})
