@@ -16,21 +16,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from core.events import EVENT_TYPES
 from orchestration.settings import Settings
-
-EVENT_TYPES = (
-    "note",
-    "call",
-    "promise",
-    "dispute_opened",
-    "dispute_resolved",
-    "payment_plan",
-    "dunning_block",
-    "dunning_unblock",
-    "approval",
-    "rejection",
-    "task_done",
-)
 
 metadata = sa.MetaData()
 

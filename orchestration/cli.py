@@ -40,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--verbose", action="store_true", help="show Dagster's debug log")
 
+    backfill = sub.add_parser(
+        "backfill", help="run the pipeline for each missed day in order, oldest first"
+    )
+    backfill.add_argument("--from", dest="first", type=_as_of, required=True)
+    backfill.add_argument("--to", dest="last", type=_as_of, default=date.today())
+    backfill.add_argument("--verbose", action="store_true", help="show Dagster's debug log")
+
     ingest = sub.add_parser("ingest", help="copy files into landing/ and ingest them now")
     ingest.add_argument("files", nargs="+", type=Path)
     ingest.add_argument(
@@ -121,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--invoices", type=int, default=200_000)
     bench.add_argument("--runs", type=int, default=3)
     bench.add_argument("--seed", type=int, default=42)
+    bench.add_argument(
+        "--measures",
+        default=None,
+        help="comma-separated measures or groups (warehouse, actions, core, daily) to run; "
+        "the others keep their rows in bench/results.json (default: all)",
+    )
 
     serve = sub.add_parser("serve", help="the Dagster UI and the Streamlit app, until Ctrl-C")
     serve.add_argument("--host", default="127.0.0.1")
@@ -148,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         "dunning": cmd_dunning, "approve": cmd_approve, "reject": cmd_reject, "users": cmd_users,
         "bench": cmd_bench, "deliveries": cmd_deliveries, "resend": cmd_resend,
         "mark-sent": cmd_mark_sent, "accept-state": cmd_accept_state, "publish": cmd_publish,
-        "backup": cmd_backup, "restore": cmd_restore,
+        "backup": cmd_backup, "restore": cmd_restore, "backfill": cmd_backfill,
     }  # fmt: skip
     return handlers[args.command](args)
 
@@ -171,6 +184,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     if log and not outcome.success:
         console.print(f"dbt's output of this run: {log}")
     return _report(outcome)
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """Each day from --from to --to its own run, in order (a day is built on the one
+    before); stops at the first day whose run fails or cannot start."""
+    from datetime import timedelta
+
+    if args.last < args.first:
+        console.print("[red]--to is before --from[/red]")
+        return 2
+    worst = 0
+    day = args.first
+    while day <= args.last:
+        console.print(f"[bold]{day}[/bold]")
+        code = cmd_run(argparse.Namespace(as_of=day, verbose=args.verbose))
+        if code not in (0, EXIT_NEEDS_A_PERSON):
+            console.print(f"[red]stopped at {day}: later days build on it[/red]")
+            return code
+        worst = max(worst, code)
+        day += timedelta(days=1)
+    return worst
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -409,7 +443,11 @@ def cmd_users(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from orchestration.bench import run_bench
 
-    results = run_bench(args.invoices, runs=args.runs, seed=args.seed)
+    try:
+        results = run_bench(args.invoices, runs=args.runs, seed=args.seed, measures=args.measures)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 2
     console.print(f"results: {results} and {results.with_suffix('.json')}")
     return 0
 
@@ -459,9 +497,13 @@ def _start(start_run: Callable[[], RunOutcome]) -> RunOutcome | int:
     """Start a job; one that cannot start says why and returns its exit code instead."""
     from orchestration.continuity import WorkspaceStateError
     from orchestration.run_lock import RunLockTimeout
+    from orchestration.runner import NoSuchDay
 
     try:
         return start_run()
+    except NoSuchDay as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 2
     except RunLockTimeout as exc:
         console.print(f"[red]{exc}[/red]")
         return EXIT_STEP_FAILED

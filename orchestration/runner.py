@@ -42,6 +42,25 @@ def instance_for(settings: Settings) -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(settings.dagster_home))
 
 
+class NoSuchDay(ValueError):
+    """The as-of date is not a day partition of the job (before the first or in the future)."""
+
+
+def _partition_key(job: dg.JobDefinition, as_of: date) -> str | None:
+    """The day partition ``as_of`` builds, for a partitioned job (``daily_job``)."""
+    partitions = job.partitions_def
+    if partitions is None:
+        return None
+    key = as_of.isoformat()
+    if not partitions.has_partition_key(key):
+        keys = partitions.get_partition_keys()
+        raise NoSuchDay(
+            f"{key} is not a day the pipeline can build: days run from {keys[0]} "
+            f"to {keys[-1]} (today, Europe/Berlin)"
+        )
+    return key
+
+
 def run_job(
     settings: Settings,
     job_name: str,
@@ -67,12 +86,14 @@ def run_job(
 
     settings.ensure_workspace()
     job = defs().resolve_job_def(job_name)
+    partition_key = _partition_key(job, as_of)
     with (
         run_lock(settings, f"{job_name} for {as_of}", on_wait=on_wait),
         instance_for(settings) as instance,
     ):
         continuity.check(settings)  # before Dagster starts: a clear message, no failed run
         result = job.execute_in_process(
+            partition_key=partition_key,
             instance=instance,
             raise_on_error=False,
             run_config=run_config,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -74,3 +74,26 @@ def test_landing_sensor_requests_one_run_per_new_set_of_files(settings: Settings
         assert isinstance(landing_sensor(repeated), dg.SkipReason)  # same files, no 2nd run
     with dg.build_sensor_context(resources={"workspace": workspace}) as fresh:
         assert landing_sensor(fresh).run_key == request.run_key  # deterministic run key
+
+
+def test_the_schedule_builds_the_day_it_runs_on():
+    """06:00 Berlin time builds that day's partition, whatever the clock says later."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    schedule = defs().resolve_schedule_def("daily_pipeline")
+    at = datetime(2026, 11, 20, 6, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    with dg.build_schedule_context(scheduled_execution_time=at) as context:
+        (request,) = schedule.evaluate_tick(context).run_requests
+    assert request.partition_key == "2026-11-20"
+    job = defs().resolve_job_def("daily_job")
+    assert job.partitions_def.get_partition_keys()[0] == "2020-01-01"
+
+
+def test_a_day_outside_the_partitions_is_refused(settings: Settings):
+    from orchestration.runner import NoSuchDay
+
+    with pytest.raises(NoSuchDay, match="2019-12-31 is not a day the pipeline can build"):
+        run_job(settings, "daily_job", date(2019, 12, 31))
+    with pytest.raises(NoSuchDay, match="days run from 2020-01-01"):
+        run_job(settings, "daily_job", date.today() + timedelta(days=2))

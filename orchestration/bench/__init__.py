@@ -17,13 +17,20 @@ DEFAULT_INVOICES = 200_000
 
 
 def run_bench(
-    invoices: int, *, runs: int = 3, seed: int = 42, out_dir: Path = DEFAULT_OUT_DIR
+    invoices: int,
+    *,
+    runs: int = 3,
+    seed: int = 42,
+    out_dir: Path = DEFAULT_OUT_DIR,
+    measures: str | None = None,
 ) -> Path:
     """Benchmark Forderwerk on a generated company of ``invoices`` invoices; writes
-    ``out_dir``/results.json and results.md and returns the path of results.md."""
+    ``out_dir``/results.json and results.md and returns the path of results.md.
+    ``measures``: comma-separated measure or group names (default: all)."""
     from orchestration.bench.harness import run_bench as run
+    from orchestration.bench.harness import select_measures
 
-    return run(invoices, runs=runs, seed=seed, out_dir=out_dir)
+    return run(invoices, runs=runs, seed=seed, out_dir=out_dir, measures=select_measures(measures))
 
 
 __all__ = ["DEFAULT_INVOICES", "DEFAULT_OUT_DIR", "run_bench"]

@@ -44,14 +44,46 @@ class Measured:
     items: int | None = None  # notices rendered, for the render measures
 
 
+#: what each group of measures measures; a group runs when one of its measures is asked for
+#: (``--measures``), and the groups before it provide its starting workspace untimed
+GROUPS = {
+    "warehouse": ("ingest", "dbt_build"),
+    "actions": ("dunning_decisions", "render_letters_1k", "render_emails_10k"),
+    "core": ("core_marts", "core_marts_duckdb", *(f"peer:{p}:core_marts" for p in PEERS)),
+    "daily": ("pipeline", "daily_increment"),
+}
+ALL_MEASURES = tuple(m for names in GROUPS.values() for m in names)
+
+
+def select_measures(names: str | None) -> frozenset[str]:
+    """``--measures a,b`` as a set of measure names (group names stand for their
+    measures); every measure when ``names`` is empty. Unknown names are refused."""
+    if not names:
+        return frozenset(ALL_MEASURES)
+    chosen: set[str] = set()
+    for name in (n.strip() for n in names.split(",") if n.strip()):
+        if name in GROUPS:
+            chosen.update(GROUPS[name])
+        elif name in ALL_MEASURES:
+            chosen.add(name)
+        else:
+            known = ", ".join((*GROUPS, *ALL_MEASURES))
+            raise ValueError(f"unknown measure {name!r}; known: {known}")
+    return frozenset(chosen)
+
+
 @dataclass
 class Bench:
     company: BenchCompany
     work: Path
     runs: int
     env: dict[str, str]
+    selected: frozenset[str] = frozenset(ALL_MEASURES)
     measured: list[Measured] = field(default_factory=list)
     setup: list[Measured] = field(default_factory=list)  # run once, shown but not in the rows
+
+    def wants(self, group: str) -> bool:
+        return bool(self.selected & set(GROUPS[group]))
 
     def state(self, name: str) -> Path:
         return self.work / "states" / name
@@ -74,8 +106,13 @@ class Bench:
         keep_as: str | None = None,
         items: int | None = None,
         reported: bool = True,
-    ) -> Measured:
+    ) -> Measured | None:
+        """Run a measure ``runs`` times; one not asked for runs once, untimed, only when a
+        later step starts from its workspace (``keep_as``), and not at all otherwise."""
+        if name not in self.selected and reported and keep_as is None:
+            return None
         samples = []
+        reported = reported and name in self.selected  # else only the next step's set-up
         total = self.runs if reported else 1
         for n in range(total):
             home = homes.fresh(self.home)
@@ -105,12 +142,19 @@ class Bench:
 
 
 def run_bench(
-    invoices: int, *, runs: int = 3, seed: int = 42, out_dir: Path = DEFAULT_OUT_DIR
+    invoices: int,
+    *,
+    runs: int = 3,
+    seed: int = 42,
+    out_dir: Path = DEFAULT_OUT_DIR,
+    measures: frozenset[str] = frozenset(ALL_MEASURES),
 ) -> Path:
     """Measure Forderwerk on a generated company of ``invoices`` invoices (customers and
     payments in proportion); merge the rows into ``out_dir``/results.json, rewrite
     ``out_dir``/results.md and return its path. Fails (raises) when a peer's marts differ
-    from Forderwerk's. Generated data is cached in ``out_dir``/cache/ by size and seed."""
+    from Forderwerk's. Generated data is cached in ``out_dir``/cache/ by size and seed.
+    Only ``measures`` are measured and replaced in the results; what they start from is
+    prepared once, untimed."""
     out_dir = Path(out_dir)
     started = datetime.now().astimezone()
     load_before = os.getloadavg()
@@ -119,7 +163,7 @@ def run_bench(
     company = ensure_company(out_dir / "cache", invoices, seed)
     generation = time.perf_counter() - generation
     work = company.folder.parent / "work"
-    bench = Bench(company, work, runs, _environment(work))
+    bench = Bench(company, work, runs, _environment(work), selected=measures)
     shutil.rmtree(bench.work, ignore_errors=True)
     _prepare_manifest(bench)
     checked = _run_all(bench)
@@ -177,10 +221,16 @@ def _run_dbt(command: list[str], env: dict[str, str]) -> None:
 
 def _run_all(bench: Bench) -> dict[str, int]:
     base_day = bench.company.base_day.isoformat()
-    _warehouse(bench, base_day)
-    _actions(bench, base_day)
-    checked = _core_marts(bench, base_day)
-    _daily(bench, base_day)
+    checked: dict[str, int] = {}
+    if bench.wants("warehouse") or bench.wants("actions") or bench.wants("core"):
+        _warehouse(bench, base_day)
+    if bench.wants("actions"):
+        _actions(bench, base_day)
+    if bench.wants("core"):
+        checked = _core_marts(bench, base_day)
+    homes.drop(bench.state("built"))
+    if bench.wants("daily"):
+        _daily(bench, base_day)
     return checked
 
 
@@ -261,7 +311,7 @@ def _core_marts(bench: Bench, base_day: str) -> dict[str, int]:
     checked = {}
     for peer in PEERS:
         out = bench.work / "peer_output" / peer
-        bench.measure(
+        ran = bench.measure(
             f"peer:{peer}:core_marts",
             lambda home, out=out: shutil.rmtree(out, ignore_errors=True),
             {
@@ -272,9 +322,11 @@ def _core_marts(bench: Bench, base_day: str) -> dict[str, int]:
                 "as_of": base_day,
             },
         )
+        if ran is None:  # not asked for
+            continue
         checked = check.assert_identical(peer, expected, out)
         _log(f"  {peer}: identical to Forderwerk ({checked})")
-    for name in ("core", "core_duckdb", "built"):
+    for name in ("core", "core_duckdb"):
         homes.drop(bench.state(name))
     shutil.rmtree(inputs, ignore_errors=True)
     return checked

@@ -96,10 +96,12 @@ def row(measured, context: Context) -> dict:
 
 
 def write(out_dir: Path, measured: list, context: Context) -> Path:
-    """Merge this size's rows into results.json and regenerate results.md; its path."""
+    """Merge this run's rows into results.json and regenerate results.md; its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path, md_path = out_dir / "results.json", out_dir / "results.md"
-    rows = [r for r in _read_rows(json_path) if r["invoices"] != context.invoices]
+    # a run of some measures replaces just their rows of this size, the others stay
+    replaced = {(context.invoices, m.name) for m in measured}
+    rows = [r for r in _read_rows(json_path) if (r["invoices"], r["measure"]) not in replaced]
     rows += [row(m, context) for m in measured]
     rows.sort(key=lambda r: (r["invoices"], _order(r["measure"])))
     json_path.write_text(json.dumps(rows, indent=1) + "\n")

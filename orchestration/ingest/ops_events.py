@@ -4,23 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from core.events import EVENT_TYPES
 from orchestration.ingest.errors import Issue, fail, raise_issues
 from orchestration.ingest.schema import Column, check_unique, validate_records
 from orchestration.ingest.tabular import read_csv
-
-EVENT_TYPES = frozenset(
-    {
-        "note",
-        "promise",
-        "dispute_opened",
-        "dispute_resolved",
-        "payment_plan",
-        "dunning_block",
-        "dunning_unblock",
-        "approval",
-        "rejection",
-    }
-)
 
 # Events are appended by their id, never replace one another: optional columns may be
 # left out of a CRM's export.
@@ -30,7 +17,7 @@ EVENT_COLUMNS = [
     Column("actor"),
     Column("customer_id"),
     Column("document_id", required=False, may_be_absent=True),
-    Column("type", "code", choices=EVENT_TYPES, lower=True),
+    Column("type", "code", choices=frozenset(EVENT_TYPES), lower=True),
     Column("amount", "amount", required=False, may_be_absent=True),
     Column("until", "date", required=False, may_be_absent=True),
     Column("text", required=False, may_be_absent=True),

@@ -129,3 +129,22 @@ def test_the_report_names_the_issue_sizes_it_has_no_figures_for() -> None:
     assert report._extrapolation_note({1_000_000: [], 10_000_000: []}) == (
         "Nothing here is extrapolated."
     )
+
+
+def test_a_run_of_some_measures_replaces_only_their_rows(tmp_path: Path) -> None:
+    report.write(tmp_path, _measured(), _context(1000))
+    faster = [Measured("core_marts", [Sample(0.5, 0.5, 100.0, {"baseline_rss_mb": 90.0})])]
+    report.write(tmp_path, faster, _context(1000))
+    rows = {r["measure"]: r for r in json.loads((tmp_path / "results.json").read_text())}
+    assert set(rows) == {"core_marts", "peer:pandas:core_marts", "render_letters_1k"}
+    assert rows["core_marts"]["seconds_median"] == 0.5
+    assert rows["render_letters_1k"]["seconds_median"] == 11.0  # kept from the first run
+
+
+def test_measures_are_chosen_by_name_or_group() -> None:
+    from orchestration.bench.harness import ALL_MEASURES, select_measures
+
+    assert select_measures(None) == frozenset(ALL_MEASURES)
+    assert select_measures("daily,core_marts") == {"pipeline", "daily_increment", "core_marts"}
+    with pytest.raises(ValueError, match="unknown measure 'fast'"):
+        select_measures("fast")

@@ -96,3 +96,29 @@ def test_ops_events_refusals():
         ("line 3", "customer_id"),
         ("line 3", "type"),
     }
+
+
+def test_a_crm_file_may_carry_every_event_type_the_ops_store_knows(settings):
+    """One list (core.events): the app's call notes and done tasks came in through a CRM
+    file were refused, though the ops store keeps them."""
+    from actions import ops_store
+    from core.events import EVENT_TYPES
+
+    lines = [b"event_id,at,actor,customer_id,type,until,amount"]
+    for n, kind in enumerate(EVENT_TYPES, start=1):
+        until = b"2026-11-15" if kind == "promise" else b""
+        lines.append(b"E%d,2026-11-02,crm,C1,%s,%s," % (n, kind.encode(), until))
+    rows = parse_ops_events(b"\n".join(lines) + b"\n", "events.csv", {"C1"})
+    assert [r["type"] for r in rows] == list(EVENT_TYPES)
+    engine = ops_store.engine_for(settings)
+    for kind in EVENT_TYPES:  # the store's check constraint takes each of them
+        amount = Decimal("1.00") if kind == "promise" else None
+        ops_store.record_event(
+            engine,
+            ops_store.Event(
+                customer_id="C1", type=kind, actor="crm", amount=amount,
+                currency="EUR" if amount else None,
+                until=date(2026, 11, 15) if kind == "promise" else None,
+            ),
+        )  # fmt: skip
+    assert len(ops_store.all_events(engine)) == len(EVENT_TYPES)

@@ -5,12 +5,15 @@ import dagster as dg
 
 from orchestration.continuity import record_marks
 from orchestration.defs.dunning.assets import dunning_run
+from orchestration.defs.partitions import ONE_DAY_PER_RUN, as_of_days
 from orchestration.defs.resources import WorkspaceResource
 from orchestration.defs.serving.assets import warehouse_snapshot
 
 
 @dg.asset(
     key=["continuity", "continuity_marks"],
+    partitions_def=as_of_days,
+    backfill_policy=ONE_DAY_PER_RUN,
     group_name="continuity",
     kinds={"duckdb", "sqlite"},
     deps=[dunning_run, warehouse_snapshot],

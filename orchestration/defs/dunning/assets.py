@@ -5,6 +5,7 @@ from datetime import date
 import dagster as dg
 
 from actions.engine import run_dunning
+from orchestration.defs.partitions import ONE_DAY_PER_RUN, as_of_days
 from orchestration.defs.resources import WorkspaceResource
 from orchestration.defs.transform.assets import as_of_for, warehouse_models
 from orchestration.loading.warehouse import connect
@@ -12,6 +13,8 @@ from orchestration.loading.warehouse import connect
 
 @dg.asset(
     key=["dunning", "dunning_run"],
+    partitions_def=as_of_days,
+    backfill_policy=ONE_DAY_PER_RUN,
     group_name="dunning",
     kinds={"python", "sendgrid"},
     deps=[warehouse_models],

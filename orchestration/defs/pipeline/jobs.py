@@ -2,8 +2,11 @@
 
 import dagster as dg
 
+from orchestration.defs.partitions import as_of_days
+
 daily_job = dg.define_asset_job(
     "daily_job",
     selection=dg.AssetSelection.all(),
+    partitions_def=as_of_days,
     description="Ingest landing files, build and test every model for the as-of date, publish.",
 )

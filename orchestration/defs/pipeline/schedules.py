@@ -4,10 +4,11 @@ import dagster as dg
 
 from orchestration.defs.pipeline.jobs import daily_job
 
-daily_schedule = dg.ScheduleDefinition(
+#: 06:00 Berlin time builds that day's partition (orchestration/defs/partitions.py)
+daily_schedule = dg.build_schedule_from_partitioned_job(
+    daily_job,
     name="daily_pipeline",
-    job=daily_job,
-    cron_schedule="0 6 * * *",
-    execution_timezone="Europe/Berlin",
+    hour_of_day=6,
+    minute_of_hour=0,
     description="Everything that arrived overnight, built into the marts at 06:00 Berlin time.",
 )

@@ -4,6 +4,7 @@ from datetime import date
 
 import dagster as dg
 
+from orchestration.defs.partitions import ONE_DAY_PER_RUN, as_of_days
 from orchestration.defs.resources import WorkspaceResource
 from orchestration.defs.transform.assets import as_of_for, warehouse_models
 from orchestration.loading.publish import PublishHeld, publish_snapshot
@@ -11,6 +12,8 @@ from orchestration.loading.publish import PublishHeld, publish_snapshot
 
 @dg.asset(
     key=["serving", "warehouse_snapshot"],
+    partitions_def=as_of_days,
+    backfill_policy=ONE_DAY_PER_RUN,
     group_name="serving",
     kinds={"duckdb"},
     deps=[warehouse_models],

@@ -3,15 +3,18 @@
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.defs.partitions import ONE_DAY_PER_RUN, as_of_days
 from orchestration.defs.resources import WorkspaceResource
 from orchestration.runner_tags import AS_OF_TAG
 from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
+
+#: the tag Dagster puts on every run of a partition
+PARTITION_TAG = "dagster/partition"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
@@ -42,9 +45,17 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def as_of_for(context: dg.AssetExecutionContext) -> str:
-    """The run's as-of date (tag set by `forderwerk run --as-of`), else today."""
-    return context.run.tags.get(AS_OF_TAG) or date.today().isoformat()
+def as_of_for(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext) -> str:
+    """The run's as-of date: its day partition (read from the run's tags, which asset
+    checks see as well); a run without one is a mistake, never "today"."""
+    tags = context.run.tags
+    day = tags.get(PARTITION_TAG) or tags.get(AS_OF_TAG)
+    if not day:
+        raise dg.Failure(
+            "this run has no as-of date: launch the day partition to build "
+            "(the schedule, a backfill, or `forderwerk run --as-of D`)"
+        )
+    return day
 
 
 #: The daily build runs every model and data test. dbt's unit tests check the SQL's logic on
@@ -58,6 +69,8 @@ BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=WarehouseTranslator(),
+    partitions_def=as_of_days,
+    backfill_policy=ONE_DAY_PER_RUN,
 )
 def warehouse_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, workspace: WorkspaceResource
