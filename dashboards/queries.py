@@ -119,50 +119,18 @@ def aging_history(
     entity: str | None = None,
     currency: str | None = None,
 ) -> pd.DataFrame:
-    """Open amounts per aging bucket at each month end (and the as-of date), reporting
-    currency at that day's rate, rounded per document like fct_open_items."""
+    """Open amounts per aging bucket at each month end of the last ``months`` months and on
+    the as-of date, in the reporting currency (marts.fct_aging_history)."""
     return read_frame(
         snap,
-        """with days as (
-               select distinct least(last_day(cast(m as date)), cast(? as date)) as balance_date
-               from range(date_trunc('month', cast(? as date)) - to_months(cast(? as integer)),
-                          cast(? as date) + interval 1 day, interval 1 month) as t(m)
-           ),
-           docs as (
-               select document_id, currency, overdue_from_date
-               from intermediate.int_documents_issued
-               where (? is null or entity_id = ?) and (? is null or currency = ?)
-           ),
-           balances as (
-               select days.balance_date, docs.document_id, docs.currency,
-                      docs.overdue_from_date, sum(m.movement_amount) as open_amount
-               from days
-               join intermediate.int_document_movements as m on m.balance_date <= days.balance_date
-               join docs on docs.document_id = m.document_id
-               group by all
-               having sum(m.movement_amount) <> 0
-           ),
-           bucketed as (
-               select b.balance_date,
-                      greatest(0, date_diff('day', b.overdue_from_date, b.balance_date) + 1)
-                          as days_past_due,
-                      round(b.open_amount / fx.units_per_eur * fx.reporting_units_per_eur, 2)
-                          as open_amount_reporting,
-                      fx.reporting_currency
-               from balances as b
-               join intermediate.int_fx_rates_daily as fx
-                 on fx.rate_date = b.balance_date and fx.currency = b.currency
-           )
-           select balance_date, reporting_currency,
-                  case when days_past_due = 0 then 'current'
-                       when days_past_due <= 30 then '1-30'
-                       when days_past_due <= 60 then '31-60'
-                       when days_past_due <= 90 then '61-90'
-                       else '90+' end as aging_bucket,
-                  sum(open_amount_reporting) as open_amount_reporting,
-                  count(*) as items
-           from bucketed group by all order by balance_date, aging_bucket""",
-        [as_of, as_of, months, as_of, entity, entity, currency, currency],
+        """select balance_date, reporting_currency, aging_bucket,
+                  sum(open_amount_reporting) as open_amount_reporting, sum(items) as items
+           from marts.fct_aging_history
+           where balance_date >= last_day(date_trunc('month', cast(? as date))
+                                          - to_months(cast(? as integer)))
+             and (? is null or entity = ?) and (? is null or currency = ?)
+           group by all order by balance_date, aging_bucket""",
+        [as_of, months, entity, entity, currency, currency],
     )
 
 

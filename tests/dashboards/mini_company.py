@@ -150,6 +150,25 @@ insert into marts.fct_payment_matches values
  ('m1','P-D2','bank','D2','C1',300,'EUR','2026-10-15','document_number',1,false,
   '2026-10-15','C1','Alpha GmbH');
 
+-- hand-computed from the table above: days past due count from the day after the due
+-- date; D2 had 800 open until its payment of 300 on 15 Oct, D3 is GBP 1170 = 1000 EUR
+create table marts.fct_aging_history (
+    as_of_date date, balance_date date, entity varchar, currency varchar,
+    reporting_currency varchar, aging_bucket varchar, aging_bucket_order integer,
+    open_amount_reporting decimal(18,2), items integer);
+insert into marts.fct_aging_history values
+ ('2026-11-20','2026-07-31','FW01','GBP','EUR','current',1,1000,1),
+ ('2026-11-20','2026-08-31','FW01','GBP','EUR','1-30',2,1000,1),
+ ('2026-11-20','2026-09-30','FW01','GBP','EUR','31-60',3,1000,1),
+ ('2026-11-20','2026-09-30','FW01','EUR','EUR','current',1,800,1),
+ ('2026-11-20','2026-10-31','FW01','GBP','EUR','61-90',4,1000,1),
+ ('2026-11-20','2026-10-31','FW01','EUR','EUR','1-30',2,500,1),
+ ('2026-11-20','2026-10-31','FW02','CHF','EUR','current',1,1000,1),
+ ('2026-11-20','2026-11-20','FW01','GBP','EUR','90+',5,1000,1),
+ ('2026-11-20','2026-11-20','FW01','EUR','EUR','31-60',3,500,1),
+ ('2026-11-20','2026-11-20','FW01','EUR','EUR','current',1,800,2),
+ ('2026-11-20','2026-11-20','FW02','CHF','EUR','1-30',2,1000,1);
+
 create table intermediate.int_documents_issued (
     document_id varchar, document_type varchar, customer_id varchar, entity_id varchar,
     issue_date date, due_date date, effective_due_date date, is_due_date_defaulted boolean,

@@ -68,6 +68,20 @@ def test_aging_history_at_a_month_end(snap):
     assert got == {"1-30": 500.00, "61-90": 1000.00, "current": 1000.00}
 
 
+def test_aging_history_by_entity_and_currency_in_exact_money(snap):
+    """The filters of the overview; amounts stay DECIMAL (the app once summed floats)."""
+    from decimal import Decimal
+
+    gamma = queries.aging_history(snap, AS_OF, 2, entity="FW02")
+    assert [(str(d.date()), b, a) for d, b, a in zip(gamma["balance_date"], gamma["aging_bucket"],
+            gamma["open_amount_reporting"], strict=True)] == [
+        ("2026-10-31", "current", Decimal("1000.00")),
+        ("2026-11-20", "1-30", Decimal("1000.00")),
+    ]  # fmt: skip
+    gbp = queries.aging_history(snap, AS_OF, 3, currency="GBP")
+    assert list(gbp["aging_bucket"]) == ["1-30", "31-60", "61-90", "90+"]  # 31 Aug to 20 Nov
+
+
 def test_customers_and_collector_lookup(snap):
     assert list(queries.customers(snap, "Anna Becker")["customer_id"]) == ["C1", "C3"]
     assert queries.customer_collector(snap, "C2") == (True, "Jonas Weber")

@@ -28,15 +28,7 @@ final as (
         as_of_date,
         cast(customer_id as varchar) as customer_id,
         cast(aging_bucket as varchar) as aging_bucket,
-        cast(
-            case aging_bucket
-                when 'current' then 1
-                when '1-30' then 2
-                when '31-60' then 3
-                when '61-90' then 4
-                when '90+' then 5
-            end as integer
-        ) as aging_bucket_order,
+        cast({{ aging_bucket_order('aging_bucket') }} as integer) as aging_bucket_order,
         cast(reporting_currency as varchar) as reporting_currency,
         cast(open_amount_reporting as decimal(18, 2)) as open_amount_reporting,
         cast(items as integer) as items

@@ -64,13 +64,7 @@ open_items as (
 aged as (
     select
         *,
-        case
-            when days_past_due <= 0 then 'current'
-            when days_past_due <= 30 then '1-30'
-            when days_past_due <= 60 then '31-60'
-            when days_past_due <= 90 then '61-90'
-            else '90+'
-        end as aging_bucket
+        {{ aging_bucket('days_past_due') }} as aging_bucket
     from open_items
 ),
 
