@@ -6,11 +6,9 @@ the result is limited to: ``None`` for roles that see every customer, the collec
 for a collector. The limit is part of the SQL (``? is null or collector = ?``), so a
 collector never receives another collector's rows, whatever the page does with them.
 
-Reads the marts of DESIGN.md; two views the marts do not carry yet come from the
-documented intermediate interfaces (dbt_project/CONVENTIONS.md, RISK.md): aging over time
-(``int_document_movements``), the full document history of a customer
-(``int_documents_issued``) and the points per risk factor (``int_customers_risk_factors``);
-contact data and CRM events come from staging (``stg_erp__customers``, ``stg_ops__events``).
+Reads only the marts (DESIGN.md's contracted ones and the app's: fct_aging_history,
+fct_documents, fct_customer_risk_factors, fct_crm_events, fct_ingested_files), so the
+snapshot needs nothing else and the warehouse's inner models can change freely.
 """
 
 from __future__ import annotations
@@ -159,13 +157,14 @@ def customer_collector(snap: Snapshot, customer_id: str) -> tuple[bool, str | No
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def customer_master(snap: Snapshot, customer_id: str) -> pd.DataFrame:
-    """Contact and address data as the ERP has it (staging: the marts do not carry it)."""
+    """Contact and address data as the ERP has it."""
     return read_frame(
         snap,
-        """select customer_id, customer_name, customer_type, country_code, language_code,
-                  customer_currency, email, phone, street, postal_code, city, vat_id,
-                  payment_terms_days, credit_limit_amount, collector, entity_id
-           from staging.stg_erp__customers where customer_id = ?""",
+        """select customer_id, name as customer_name, customer_type, country_code,
+                  language_code, currency as customer_currency, email, phone, street,
+                  postal_code, city, vat_id, payment_terms_days,
+                  credit_limit as credit_limit_amount, collector, entity_id
+           from marts.dim_customers where customer_id = ?""",
         [customer_id],
     )
 
@@ -175,7 +174,7 @@ def risk_factors(snap: Snapshot, customer_id: str) -> pd.DataFrame:
     """A customer's risk factors with their points and the measure behind them."""
     return read_frame(
         snap,
-        """select factor, points, detail from intermediate.int_customers_risk_factors
+        """select factor, points, detail from marts.fct_customer_risk_factors
            where customer_id = ? and points <> 0 order by points desc, factor""",
         [customer_id],
     )
@@ -186,9 +185,8 @@ def customer_documents(snap: Snapshot, customer_id: str) -> pd.DataFrame:
     """Every document issued to the customer up to the as-of date (open or settled)."""
     return read_frame(
         snap,
-        """select document_id, document_type, issue_date, effective_due_date as due_date,
-                  signed_amount as amount, currency
-           from intermediate.int_documents_issued where customer_id = ?
+        """select document_id, document_type, issue_date, due_date, amount, currency
+           from marts.fct_documents where customer_id = ?
            order by issue_date desc, document_id""",
         [customer_id],
     )
@@ -214,8 +212,8 @@ def crm_events(snap: Snapshot, customer_id: str | None = None) -> pd.DataFrame:
         """select event_id, event_at as at, actor, customer_id, document_id,
                   event_type as type, amount, currency, until_date as until,
                   event_text as text, reference, event_origin as origin
-           from staging.stg_ops__events
-           where event_origin = 'bulk_file' and (? is null or customer_id = ?)
+           from marts.fct_crm_events
+           where (? is null or customer_id = ?)
            order by event_at""",
         [customer_id, customer_id],
     )
@@ -253,12 +251,11 @@ def worklist(
     return read_frame(
         snap,
         """select w.worklist_task_id, w.as_of_date, w.collector, w.customer_id,
-                  c.name as customer_name, m.phone, w.document_id, w.priority, w.task,
+                  c.name as customer_name, c.phone, w.document_id, w.priority, w.task,
                   w.amount_at_stake, w.reporting_currency, w.reason, w.due_date,
                   w.max_days_past_due, w.item_count
            from marts.fct_collector_worklist as w
            left join marts.dim_customers as c on c.customer_id = w.customer_id
-           left join staging.stg_erp__customers as m on m.customer_id = w.customer_id
            where (? is null or w.collector = ?) and (? is null or w.customer_id = ?)
            order by w.priority, w.amount_at_stake desc, w.worklist_task_id""",
         [*_scope(collector), customer_id, customer_id],
@@ -299,6 +296,6 @@ def ingested_files(snap: Snapshot, limit: int = 1000) -> pd.DataFrame:
         snap,
         """select file_seq, source, entity, file_name, status, rows, duplicate_rows,
                   ingested_at, error, warnings, quarantine_path, run_id
-           from raw.ingested_files order by file_seq desc limit ?""",
+           from marts.fct_ingested_files order by file_seq desc limit ?""",
         [limit],
     )

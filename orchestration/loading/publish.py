@@ -1,9 +1,11 @@
-"""Publish a read-only snapshot of the warehouse for the dashboards.
+"""Publish a read-only snapshot of the marts for the dashboards.
 
 DuckDB allows one writer or many readers, never both; the dashboards therefore never open
-the pipeline's file. After each successful build the warehouse is checkpointed and copied
-next to the serving file, then renamed over it: readers see the old or the new snapshot,
-never a half-written one.
+the pipeline's file. After each successful build the marts (the only tables the app reads,
+dashboards/queries.py) are written into a new database file next to the serving file,
+which is then renamed over it: readers see the old or the new snapshot, never a
+half-written one. Copying the marts instead of the whole warehouse keeps the publish in
+proportion to what the app shows, not to all raw and intermediate history.
 
 A snapshot that would make customers or open items vanish on a large scale is held for a
 person instead of published: an ERP "full" extract cut off halfway, or a warehouse rebuilt
@@ -16,9 +18,9 @@ person publish it anyway.
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import duckdb
 
@@ -68,13 +70,43 @@ def publish_snapshot(
                     "latest ERP extracts; if the drop is real, publish it with "
                     "`forderwerk publish --accept-drop`."
                 )
-        _stamp(con, as_of)
-        con.execute("checkpoint")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    shutil.copyfile(settings.warehouse_path, partial)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        partial.unlink(missing_ok=True)
+        _write_marts(con, partial, as_of)
     os.replace(partial, target)
     return target.stat().st_size
+
+
+#: the schemas the snapshot holds: the marts, and meta.snapshot (which day it answers)
+PUBLISHED_SCHEMAS = ("marts",)
+
+
+def _write_marts(con: duckdb.DuckDBPyConnection, path: Path, as_of: date | None) -> None:
+    """Every table of the published schemas into a new database file at ``path``."""
+    quoted = str(path).replace("'", "''")
+    con.execute(f"attach '{quoted}' as snapshot")
+    try:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where database_name = current_database() and schema_name in "
+            f"({', '.join('?' for _ in PUBLISHED_SCHEMAS)}) order by all",
+            list(PUBLISHED_SCHEMAS),
+        ).fetchall()
+        for schema in {schema for schema, _ in tables} | set(PUBLISHED_SCHEMAS):
+            con.execute(f'create schema if not exists snapshot."{schema}"')
+        for schema, table in tables:
+            con.execute(
+                f'create table snapshot."{schema}"."{table}" as select * from "{schema}"."{table}"'
+            )
+        con.execute("create schema snapshot.meta")
+        con.execute("create table snapshot.meta.snapshot (as_of date, published_at timestamp)")
+        con.execute(
+            "insert into snapshot.meta.snapshot values (?, ?)",
+            [as_of, datetime.now(UTC).replace(tzinfo=None)],
+        )
+    finally:
+        con.execute("detach snapshot")
 
 
 def snapshot_drops(
@@ -113,13 +145,3 @@ def snapshot_drops(
 
 def con_name(con: duckdb.DuckDBPyConnection) -> str:
     return con.execute("select current_database()").fetchone()[0]
-
-
-def _stamp(con: duckdb.DuckDBPyConnection, as_of: date | None) -> None:
-    """Which as-of date the snapshot answers, for the next publish's comparison."""
-    con.execute("create schema if not exists meta")
-    con.execute("create or replace table meta.snapshot (as_of date, published_at timestamp)")
-    con.execute(
-        "insert into meta.snapshot values (?, ?)",
-        [as_of, datetime.now(UTC).replace(tzinfo=None)],
-    )
