@@ -97,3 +97,46 @@ def test_a_day_outside_the_partitions_is_refused(settings: Settings):
         run_job(settings, "daily_job", date(2019, 12, 31))
     with pytest.raises(NoSuchDay, match="days run from 2020-01-01"):
         run_job(settings, "daily_job", date.today() + timedelta(days=2))
+
+
+def test_ingest_checks_look_at_the_runs_own_files(settings: Settings):
+    """History was checked when it arrived: a bad row from an earlier run does not fail
+    today's check, a bad row among today's files does."""
+    import shutil
+
+    from orchestration.runner import instance_for
+    from tests.conftest import FIXTURES
+
+    def ingest(name: str) -> dict[str, bool]:
+        shutil.copyfile(FIXTURES / "camt" / name, settings.landing("bank") / name)
+        with instance_for(settings) as instance:
+            result = (
+                defs()
+                .resolve_job_def("ingest_job")
+                .execute_in_process(
+                    instance=instance,
+                    resources={"workspace": WorkspaceResource(home=str(settings.home))},
+                )
+            )
+        return {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+
+    assert ingest("camt053_v02_statement.xml")["bank_amounts_positive"]
+    with connect(settings) as con:  # an old row goes bad (it cannot, but say it did)
+        con.execute("update raw.bank__transactions set amount = -amount")
+    checks = ingest("camt053_v04_statement.xml")
+    assert checks["bank_amounts_positive"] and checks["bank_transactions_unique"]
+    from orchestration.defs.ingest.checks import bad_amounts, duplicate_keys
+
+    with connect(settings) as con:
+        (today,) = con.execute(
+            "select run_id from raw.ingested_files order by file_seq desc limit 1"
+        ).fetchone()
+        con.execute(  # today's rows go bad, and one of today's keys is repeated
+            "update raw.bank__transactions set amount = -amount where _file_seq = "
+            "(select max(file_seq) from raw.ingested_files)"
+        )
+        con.execute(
+            "insert into raw.bank__transactions select * from raw.bank__transactions "
+            "where _file_seq = (select max(file_seq) from raw.ingested_files) limit 1"
+        )
+        assert bad_amounts(con, today) > 0 and duplicate_keys(con, today) == 1
