@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from actions import ledger
 from actions.ops_store import Event, all_events, engine_for, record_event
-from orchestration.settings import Settings
+from core.settings import Settings
 
 LOOKBACK_DAYS = 7
 

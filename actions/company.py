@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 COMPANY_FILE = Path(__file__).resolve().parent / "company.yaml"
 ENTITY_KEYS = (

@@ -30,7 +30,7 @@ from http.client import HTTPException
 from pathlib import Path
 from urllib.error import URLError
 
-from orchestration.settings import Settings
+from core.settings import Settings
 
 SENDGRID_DEFAULT_HOST = "https://api.sendgrid.com"
 

@@ -28,7 +28,7 @@ from actions.planning import Context, Plan, plan_day
 from actions.policy import PROCEDURES_DIR, Policy, load_policy
 from actions.stops import Stop, StopChecker, merge_events
 from actions.warehouse import WarehouseData, read_warehouse
-from orchestration.settings import Settings
+from core.settings import Settings
 
 #: warehouse worklist tasks the engine carries out itself (with a ledger entry)
 ENGINE_TASKS = ("phone_step", "follow_up_broken_promise")

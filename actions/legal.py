@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")

@@ -17,7 +17,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from core.events import EVENT_TYPES
-from orchestration.settings import Settings
+from core.settings import Settings
 
 metadata = sa.MetaData()
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from orchestration.settings import PROJECT_ROOT, SEEDS_DIR
+from core.settings import PROJECT_ROOT, SEEDS_DIR
 
 PROCEDURES_DIR = Path(__file__).resolve().parent / "procedures"
 ASSIGNMENT_FILE = "assignment.yaml"

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from orchestration.settings import worker_processes
+from core.settings import worker_processes
 
 #: below this many notices the workers' start-up (about 1 s each) does not pay
 MIN_NOTICES = 24

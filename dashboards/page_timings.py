@@ -16,8 +16,8 @@ import statistics
 import time
 from pathlib import Path
 
+from core.users import User
 from dashboards import roles
-from dashboards.users import User
 
 APP = Path(__file__).resolve().parent / "app.py"
 

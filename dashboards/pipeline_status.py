@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from orchestration.settings import Settings
+from core.settings import Settings
 
 RUN_COLUMNS = ["run_id", "job_name", "status", "started_at", "ended_at"]
 ASSET_COLUMNS = ["asset", "group", "last_materialized_at", "run_id"]

@@ -7,7 +7,7 @@ CFO and controller read only. A collector sees and acts only on customers whose
 
 from __future__ import annotations
 
-from dashboards.users import ROLES, User
+from core.users import ROLES, User
 
 #: page key -> roles that see it, in the order the navigation lists them
 PAGES: dict[str, tuple[str, ...]] = {

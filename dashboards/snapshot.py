@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from orchestration.settings import Settings, load_settings
+from core.settings import Settings, load_settings
 
 OPEN_ATTEMPTS = 3
 

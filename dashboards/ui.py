@@ -15,14 +15,14 @@ import pandas as pd
 import streamlit as st
 
 from actions import ops_store
+from core.settings import Settings, load_settings
+from core.users import User
 from dashboards import opos, queries, roles, writeback
 from dashboards.events import events_frame, merge_events
 from dashboards.exports import CSV_MIME, XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from dashboards.i18n import DEFAULT_LANGUAGE, Translator, available_languages
 from dashboards.snapshot import MartMissing, Snapshot, SnapshotMissing, SnapshotUnavailable
 from dashboards.snapshot import current_snapshot as _current_snapshot
-from dashboards.users import User
-from orchestration.settings import Settings, load_settings
 
 LANG_KEY = "app_lang"
 USER_KEY = "app_user"

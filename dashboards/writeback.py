@@ -19,10 +19,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from actions import approvals, ops_store
+from core.settings import Settings
+from core.users import User
 from dashboards import queries, roles
 from dashboards.snapshot import Snapshot
-from dashboards.users import User
-from orchestration.settings import Settings
 
 _ENGINES: dict[str, sa.Engine] = {}
 _ENGINES_LOCK = threading.Lock()

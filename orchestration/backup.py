@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.settings import Settings
 from orchestration import continuity
 from orchestration.loading.warehouse import connect
-from orchestration.settings import Settings
 
 MANIFEST = "backup.json"
 WAREHOUSE = "warehouse.duckdb"

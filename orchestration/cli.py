@@ -17,8 +17,8 @@ from rich.table import Table
 if TYPE_CHECKING:
     from orchestration.runner import RunOutcome
 
-from orchestration.generate.config import SAMPLE_END
-from orchestration.settings import load_settings
+from core.settings import load_settings
+from tools.generate.config import SAMPLE_END
 
 console = Console(stderr=False)
 
@@ -422,7 +422,7 @@ def _decisions(decisions: list) -> int:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    from dashboards.users import add_user, create_demo_users
+    from core.users import add_user, create_demo_users
 
     settings = load_settings()
     settings.ensure_workspace()
@@ -441,7 +441,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from orchestration.bench import run_bench
+    from tools.bench import run_bench
 
     try:
         results = run_bench(args.invoices, runs=args.runs, seed=args.seed, measures=args.measures)
@@ -459,7 +459,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from orchestration.generate import generate_company
+    from tools.generate import generate_company
 
     with console.status(f"Generating a company into {args.out} ..."):
         summary = generate_company(

@@ -30,8 +30,8 @@ import duckdb
 import sqlalchemy as sa
 
 from actions import ops_store
+from core.settings import Settings
 from orchestration.loading.warehouse import connect
-from orchestration.settings import Settings
 
 #: outbox folders written only for actions of the ledger (worklists also carry the
 #: warehouse's own tasks, so they prove nothing about the ledger)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from orchestration.settings import Settings
+from core.settings import Settings
 
 POLL_SECONDS = 0.5
 

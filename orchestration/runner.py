@@ -14,10 +14,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from core.settings import Settings
 from orchestration import continuity
 from orchestration.run_lock import run_lock
 from orchestration.runner_tags import AS_OF_TAG
-from orchestration.settings import Settings
 
 INSTANCE_TEMPLATE = Path(__file__).resolve().parent / "dagster.yaml"
 

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from orchestration.settings import PROJECT_ROOT, Settings
+from core.settings import PROJECT_ROOT, Settings
 
 APP = PROJECT_ROOT / "dashboards" / "app.py"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.settings import PROJECT_ROOT, Settings, load_settings
+from core.settings import PROJECT_ROOT, Settings, load_settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -43,7 +43,7 @@ def _newest_mtime(folder: Path) -> float:
 @pytest.fixture(scope="session")
 def dbt_manifest() -> Path:
     """The manifest the Dagster definitions load, re-parsed when a model changed since."""
-    from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
+    from core.settings import DBT_PROJECT_DIR, dbt_executable
 
     manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
     sources = max(_newest_mtime(DBT_PROJECT_DIR / d) for d in ("models", "macros", "tests"))

@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from core.settings import Settings, load_settings
 from orchestration.loading.files import stage_into_landing
 from orchestration.runner import run_job
-from orchestration.settings import Settings, load_settings
 from tests.conftest import SAMPLE
 
 pytestmark = pytest.mark.slow

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from core.settings import Settings
 from orchestration.cli import build_parser
-from orchestration.settings import Settings
 from tests.conftest import sample_as_of
 
 FORDERWERK = [sys.executable, "-m", "orchestration.cli"]
@@ -128,7 +128,7 @@ def test_deliveries_waiting_for_a_person_make_the_run_exit_3(capsys, monkeypatch
 def test_deliveries_resend_and_mark_sent_on_the_ledger(tmp_path: Path):
     from actions import ledger
     from actions.ops_store import dunning_actions, engine_for
-    from orchestration.settings import load_settings
+    from core.settings import load_settings
 
     home = tmp_path / "home"
     settings = load_settings({"FORDERWERK_HOME": str(home)})
@@ -193,8 +193,8 @@ def test_tool_output_goes_to_a_log_file_unless_verbose(tmp_path: Path, capsys):
     """dbt's hundreds of progress lines land in <home>/logs, not on the terminal."""
     import argparse
 
+    from core.settings import load_settings
     from orchestration.cli import _tool_output
-    from orchestration.settings import load_settings
 
     settings = load_settings({"FORDERWERK_HOME": str(tmp_path / "home")})
     with _tool_output(settings, argparse.Namespace(verbose=False), "run-2026-03-31") as log:

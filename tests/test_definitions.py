@@ -8,12 +8,12 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from core.settings import Settings
 from orchestration.definitions import defs
 from orchestration.defs.ingest.sensors import landing_sensor
 from orchestration.defs.resources import WorkspaceResource
 from orchestration.loading.warehouse import connect
 from orchestration.runner import run_job
-from orchestration.settings import Settings
 from tests.loading.test_ingest_erp import CUSTOMERS, DOCUMENTS
 
 pytestmark = pytest.mark.usefixtures("dbt_manifest")

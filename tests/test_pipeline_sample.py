@@ -8,9 +8,9 @@ from datetime import date
 import duckdb
 import pytest
 
+from core.settings import Settings
 from orchestration.reconciliation import bank_credit_differences, open_items_differences
 from orchestration.runner import run_job
-from orchestration.settings import Settings
 from tests.conftest import SAMPLE, sample_as_of
 
 pytestmark = pytest.mark.slow
@@ -133,9 +133,9 @@ def test_a_second_run_changes_nothing_and_sends_nothing_twice(sample_workspace: 
 @pytest.mark.parametrize("seed, customers, invoices", [(7, 30, 500)])
 def test_books_reconcile_on_other_generated_companies(tmp_path, seed, customers, invoices):
     """The reconciliation invariants hold beyond the one committed sample."""
-    from orchestration.generate import generate_company
+    from core.settings import load_settings
     from orchestration.loading.files import stage_into_landing
-    from orchestration.settings import load_settings
+    from tools.generate import generate_company
 
     company = tmp_path / "company"
     summary = generate_company(company, seed=seed, customers=customers, invoices=invoices)

@@ -29,9 +29,9 @@ import pytest
 
 from actions import approvals, ledger
 from actions.ops_store import engine_for
+from core.settings import load_settings
 from orchestration import cli
 from orchestration.loading.files import stage_into_landing
-from orchestration.settings import load_settings
 from tests.actions.sendgrid_server import SendGridStub
 from tests.conftest import SAMPLE, sample_as_of
 from tests.test_as_of_reproducible import existed_on

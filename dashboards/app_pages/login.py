@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboards import ui, users
+from core import users
+from dashboards import ui
 
 t = ui.translator()
 st.title(t("login.title"))

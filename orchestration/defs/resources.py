@@ -6,9 +6,9 @@ from typing import Self
 
 import dagster as dg
 
+from core.settings import Settings, load_settings
 from orchestration import continuity
 from orchestration.run_lock import run_lock
-from orchestration.settings import Settings, load_settings
 
 
 class WorkspaceResource(dg.ConfigurableResource):

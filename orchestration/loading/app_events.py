@@ -13,8 +13,8 @@ import duckdb
 
 from actions.ledger import ledger_levels
 from actions.ops_store import all_events, engine_for
+from core.settings import Settings
 from orchestration.loading import raw_tables
-from orchestration.settings import Settings
 
 
 def copy_app_events(settings: Settings, con: duckdb.DuckDBPyConnection) -> int:

@@ -7,7 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
-from orchestration.settings import Settings
+from core.settings import Settings
 
 
 def content_hash(data: bytes) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from core.settings import Settings
 from orchestration.ingest.bank_model import ParsedBankFile
 from orchestration.ingest.bureau import normalise_vat_id, parse_bureau
 from orchestration.ingest.erp import ENTITIES, erp_entity, parse_erp
@@ -25,7 +26,6 @@ from orchestration.ingest.ops_events import parse_ops_events
 from orchestration.loading import files, raw_tables
 from orchestration.loading.bank import BankConflict, dedupe_bank_file, parse_bank_file
 from orchestration.loading.parse_ahead import ParsedAhead, parsed_ahead
-from orchestration.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+from core.settings import worker_processes
 from orchestration.ingest.bank_model import ParsedBankFile
-from orchestration.settings import worker_processes
 
 log = logging.getLogger(__name__)
 

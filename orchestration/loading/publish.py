@@ -24,8 +24,8 @@ from pathlib import Path
 
 import duckdb
 
+from core.settings import Settings
 from orchestration.loading.warehouse import connect
-from orchestration.settings import Settings
 
 #: the marts whose row counts must not collapse between two snapshots
 GUARDED_MARTS = ("dim_customers", "fct_open_items")

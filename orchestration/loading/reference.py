@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from core.settings import Settings
 from orchestration.ingest.reference import parse_ecb_rates
 from orchestration.loading import files, raw_tables
-from orchestration.settings import Settings
 
 
 def load_fx_rates(

@@ -10,7 +10,7 @@ import pytest
 
 from actions.delivery import RetryPolicy
 from actions.engine import EngineConfig
-from orchestration.settings import Settings, load_settings
+from core.settings import Settings, load_settings
 from tests.actions.sendgrid_server import SendGridStub
 
 

@@ -16,16 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.bench import check, dbt_cli
-from orchestration.bench.inputs import export_peer_inputs
-from orchestration.bench.peers import pandas_peer, polars_peer
-from orchestration.generate import generate_company
-from orchestration.generate.config import SAMPLE_END
+from core.settings import DBT_PROJECT_DIR, Settings, dbt_executable, load_settings
 from orchestration.loading.files import stage_into_landing
 from orchestration.loading.ingest import ingest_source
 from orchestration.loading.reference import load_fx_rates
 from orchestration.loading.warehouse import connect
-from orchestration.settings import DBT_PROJECT_DIR, Settings, dbt_executable, load_settings
+from tools.bench import check, dbt_cli
+from tools.bench.inputs import export_peer_inputs
+from tools.bench.peers import pandas_peer, polars_peer
+from tools.generate import generate_company
+from tools.generate.config import SAMPLE_END
 
 AS_OF = SAMPLE_END
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.bench import DEFAULT_OUT_DIR, report
-from orchestration.bench.company import split_events
-from orchestration.bench.harness import Measured, render_counts
-from orchestration.bench.peers import add_months, countback_months
-from orchestration.bench.process import Sample
+from tools.bench import DEFAULT_OUT_DIR, report
+from tools.bench.company import split_events
+from tools.bench.harness import Measured, render_counts
+from tools.bench.peers import add_months, countback_months
+from tools.bench.process import Sample
 
 CONTRACT = {
     "measure": str,
@@ -142,7 +142,7 @@ def test_a_run_of_some_measures_replaces_only_their_rows(tmp_path: Path) -> None
 
 
 def test_measures_are_chosen_by_name_or_group() -> None:
-    from orchestration.bench.harness import ALL_MEASURES, select_measures
+    from tools.bench.harness import ALL_MEASURES, select_measures
 
     assert select_measures(None) == frozenset(ALL_MEASURES)
     assert select_measures("daily,core_marts") == {"pipeline", "daily_increment", "core_marts"}

@@ -9,9 +9,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboards import users
+from core import users
+from core.settings import Settings, load_settings
 from dashboards.snapshot import current_snapshot
-from orchestration.settings import Settings, load_settings
 from tests.dashboards.mini_company import build_snapshot
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"

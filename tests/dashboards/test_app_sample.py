@@ -10,9 +10,9 @@ import duckdb
 import pytest
 import streamlit as st
 
+from core.settings import Settings, load_settings
 from dashboards import roles
 from dashboards.i18n import Translator
-from orchestration.settings import Settings, load_settings
 from tests.dashboards.conftest import USERS, app_as
 
 EN = Translator("en")

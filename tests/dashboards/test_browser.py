@@ -20,9 +20,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboards import users
+from core import users
+from core.settings import Settings, load_settings
 from dashboards.i18n import Translator
-from orchestration.settings import Settings, load_settings
 from tests.dashboards.conftest import APP, ARTIFACTS
 
 CHROMIUM = Path("/usr/bin/chromium")

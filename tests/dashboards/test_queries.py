@@ -7,9 +7,9 @@ from datetime import date
 import duckdb
 import pytest
 
+from core.settings import load_settings
 from dashboards import queries
 from dashboards.snapshot import MartMissing, SnapshotMissing, current_snapshot, read_frame
-from orchestration.settings import load_settings
 from tests.dashboards.mini_company import AS_OF
 
 

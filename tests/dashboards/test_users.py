@@ -8,8 +8,8 @@ import stat
 import pytest
 import yaml
 
-from dashboards import users
-from dashboards.users import LoginThrottle, LoginThrottled
+from core import users
+from core.users import LoginThrottle, LoginThrottled
 
 
 class Clock:

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from actions import ops_store
+from core.users import User
 from dashboards import queries, writeback
-from dashboards.users import User
 from dashboards.writeback import Context, InputError, NotAllowed
 
 ANNA = User("anna", "collector", "Anna Becker")

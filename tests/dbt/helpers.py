@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
+from core.settings import DBT_PROJECT_DIR, dbt_executable
 
 
 def run_dbt(warehouse: Path, work: Path, *args: str) -> subprocess.CompletedProcess:

@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from core.settings import PROJECT_ROOT, Settings
 from orchestration.loading.raw_tables import ensure_raw_schema, insert
-from orchestration.settings import PROJECT_ROOT, Settings
 from tests.dbt.helpers import rows, run_dbt
 
 AS_OF = "2026-10-30"

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Settings, load_settings
 from orchestration.loading.files import stage_into_landing
 from orchestration.loading.ingest import ingest_source
 from orchestration.loading.reference import load_fx_rates
 from orchestration.loading.warehouse import connect
-from orchestration.settings import Settings, load_settings
 from tests.dbt.helpers import rows, run_dbt
 
 MARTS = ("+fct_open_items", "+fct_aging", "+fct_kpis_daily")

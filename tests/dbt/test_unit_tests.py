@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.settings import Settings
+from core.settings import Settings
 from tests.conftest import sample_as_of
 from tests.dbt.helpers import run_dbt
 

@@ -24,14 +24,14 @@ from stdnum.ch import vat as ch_vat
 from stdnum.eu import vat as eu_vat
 from stdnum.gb import vat as gb_vat
 
-from orchestration.generate import generate_company
-from orchestration.generate.model import PERSONALITIES
+from core.settings import PROJECT_ROOT, SAMPLE_DIR
 from orchestration.ingest.bureau import parse_bureau
 from orchestration.ingest.camt import parse_camt
 from orchestration.ingest.erp import parse_erp
 from orchestration.ingest.mt940 import parse_mt940
 from orchestration.ingest.ops_events import parse_ops_events
-from orchestration.settings import PROJECT_ROOT, SAMPLE_DIR
+from tools.generate import generate_company
+from tools.generate.model import PERSONALITIES
 
 SMALL = {
     "seed": 7,
@@ -91,7 +91,7 @@ def test_output_does_not_depend_on_the_hash_seed(company: Path, tmp_path: Path) 
     code = (
         "import sys, datetime\n"
         "from pathlib import Path\n"
-        "from orchestration.generate import generate_company\n"
+        "from tools.generate import generate_company\n"
         f"generate_company(Path(sys.argv[1]), **{SMALL!r})\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": "4711"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from core.settings import Settings
 from orchestration.loading.files import stage_into_landing
-from orchestration.settings import Settings
 from tests.conftest import FIXTURES
 from tests.loading.test_ingest_erp import ingest, query
 
@@ -113,7 +113,7 @@ def test_parsing_ahead_in_workers_loads_exactly_what_the_loader_alone_does(
     tmp_path: Path, monkeypatch
 ):
     """Same files, statuses, quarantine reasons and rows with two parse workers as without."""
-    from orchestration.settings import load_settings
+    from core.settings import load_settings
 
     results = []
     for workers in ("0", "2"):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from core.settings import Settings
 from orchestration.loading.files import stage_into_landing
 from orchestration.loading.ingest import ingest_source
 from orchestration.loading.warehouse import connect
-from orchestration.settings import Settings
 
 CUSTOMERS = (
     "customer_id,name,customer_type,country,language,currency,email,phone,street,postal_code,"

@@ -8,9 +8,9 @@ from datetime import date
 import duckdb
 import pytest
 
+from core.settings import Settings
 from orchestration.loading.publish import PublishHeld, publish_snapshot
 from orchestration.loading.warehouse import connect
-from orchestration.settings import Settings
 
 DAY = date(2026, 10, 30)
 

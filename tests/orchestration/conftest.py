@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from actions import ledger, ops_store
+from core.settings import Settings
 from orchestration import continuity
 from orchestration.loading.files import stage_into_landing
 from orchestration.loading.ingest import ingest_source
 from orchestration.loading.warehouse import connect
-from orchestration.settings import Settings
 
 CUSTOMERS = (
     "customer_id,name,customer_type,country,language,currency,email,phone,street,"

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from actions import ops_store
+from core.settings import Settings
 from orchestration import continuity
 from orchestration.backup import BackupError, backup, restore, verify
-from orchestration.settings import Settings
 from tests.orchestration.conftest import ingest_customer, sent_action
 
 

@@ -11,10 +11,10 @@ import pytest
 import sqlalchemy as sa
 
 from actions import ops_store
+from core.settings import Settings
 from orchestration import continuity
 from orchestration.continuity import WorkspaceStateError
 from orchestration.loading.warehouse import connect
-from orchestration.settings import Settings
 from tests.orchestration.conftest import ingest_customer, sent_action
 
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Settings, load_settings
 from orchestration.run_lock import RunLockTimeout, holder_of, run_lock
-from orchestration.settings import Settings, load_settings
 
 HOLD = """
 import sys, time
 from orchestration.run_lock import run_lock
-from orchestration.settings import load_settings
+from core.settings import load_settings
 with run_lock(load_settings({"FORDERWERK_HOME": sys.argv[1]}), "daily_job for 2026-03-31"):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))

@@ -5,10 +5,10 @@ import json
 
 import dagster as dg
 
+from core.settings import LANDING_SOURCES
 from orchestration.defs.pipeline.jobs import daily_job
 from orchestration.defs.resources import WorkspaceResource
 from orchestration.loading.files import landing_files
-from orchestration.settings import LANDING_SOURCES
 
 
 def landing_signature(workspace: WorkspaceResource) -> list[str]:

@@ -8,10 +8,10 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from core.settings import DBT_PROJECT_DIR, dbt_executable
 from orchestration.defs.partitions import ONE_DAY_PER_RUN, as_of_days
 from orchestration.defs.resources import WorkspaceResource
 from orchestration.runner_tags import AS_OF_TAG
-from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
 
 #: the tag Dagster puts on every run of a partition
 PARTITION_TAG = "dagster/partition"
