@@ -1,6 +1,6 @@
 """What the dunning run reads from the warehouse (a DuckDB connection passed in), as plain
-dicts. Only the marts of DESIGN.md (plus the staging views for master data the marts do
-not carry, such as postal addresses) are read; optional tables may be missing."""
+dicts. Only marts are read (dim_customers carries the postal and e-mail addresses);
+optional tables may be missing."""
 
 from __future__ import annotations
 
@@ -8,27 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
-
-CUSTOMER_FIELDS = (
-    "name",
-    "customer_type",
-    "segment",
-    "risk_class",
-    "country_code",
-    "language_code",
-    "currency",
-    "entity_id",
-    "collector",
-    "email",
-    "phone",
-    "street",
-    "postal_code",
-    "city",
-    "is_insolvent",
-    "dunning_procedure",
-)
-#: dim_customers name -> stg_erp__customers name, for master data a mart may lack
-STAGING_NAMES = {"name": "customer_name"}
 
 
 @dataclass
@@ -90,20 +69,8 @@ def read_warehouse(
 
 
 def _read_customers(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
-    customers = {r["customer_id"]: r for r in _rows(con, "select * from marts.dim_customers")}
-    staged = _columns(con, "staging", "stg_erp__customers")
-    missing = [
-        f
-        for f in CUSTOMER_FIELDS
-        if STAGING_NAMES.get(f, f) in staged and not all(f in c for c in customers.values())
-    ]
-    if staged and missing:
-        wanted = ", ".join(f'"{STAGING_NAMES.get(f, f)}"' for f in missing)
-        for row in _rows(con, f"select customer_id, {wanted} from staging.stg_erp__customers"):
-            target = customers.setdefault(row["customer_id"], {"customer_id": row["customer_id"]})
-            for f in missing:
-                target.setdefault(f, row[STAGING_NAMES.get(f, f)])
-    return customers
+    """dim_customers, which carries the ERP's contact data (e-mail, phone, address)."""
+    return {r["customer_id"]: r for r in _rows(con, "select * from marts.dim_customers")}
 
 
 def _read_payments(con: duckdb.DuckDBPyConnection, after: date | None) -> list[dict]:
@@ -132,11 +99,13 @@ def _read_unapplied(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def _read_events(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    if not _columns(con, "staging", "stg_ops__events"):
+    """Events that came in bulk files; the app's own the engine reads from the ops store,
+    where they are written (so one entered a minute ago counts)."""
+    if not _columns(con, "marts", "fct_crm_events"):
         return []
     return _rows(
         con,
         "select event_id, event_at as at, actor, customer_id, document_id, event_type as type,"
         " amount, until_date as until, event_text as text, reference"
-        " from staging.stg_ops__events",
+        " from marts.fct_crm_events",
     )

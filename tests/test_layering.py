@@ -5,6 +5,7 @@ dashboards; only the command line starts the tools; nothing imports the tests.""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -41,4 +42,17 @@ def test_each_part_imports_only_what_it_may(package: str):
         wrong = imported_packages(path) & forbidden - ALLOWED.get(name, set())
         if wrong:
             offenders[name] = sorted(wrong)
+    assert offenders == {}
+
+
+@pytest.mark.parametrize("package", ["actions", "dashboards"])
+def test_consumers_read_only_marts(package: str):
+    """The dunning engine and the app read the contracted marts, never staging,
+    intermediate or raw tables (the snapshot holds only the marts)."""
+    inner = re.compile(r"\b(?:from|join)\s+((?:staging|intermediate|raw)\.\w+)", re.I)
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(set(inner.findall(path.read_text(encoding="utf-8"))))
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if inner.search(path.read_text(encoding="utf-8"))
+    }
     assert offenders == {}

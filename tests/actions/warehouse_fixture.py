@@ -64,7 +64,6 @@ class World:
 
 DDL = """
 create schema if not exists marts;
-create schema if not exists staging;
 create or replace table marts.fct_open_items (
     as_of_date date, document_id varchar, customer_id varchar, customer_name varchar,
     collector varchar, entity varchar, document_type varchar, payment_reference varchar,
@@ -77,11 +76,8 @@ create or replace table marts.fct_open_items (
 create or replace table marts.dim_customers (
     customer_id varchar, name varchar, segment varchar, customer_type varchar,
     country_code varchar, language_code varchar, currency varchar, entity_id varchar,
-    collector varchar, risk_class varchar, is_insolvent boolean, dunning_procedure varchar
-);
-create or replace table staging.stg_erp__customers (
-    customer_id varchar, customer_name varchar, email varchar, phone varchar,
-    street varchar, postal_code varchar, city varchar
+    collector varchar, risk_class varchar, is_insolvent boolean, dunning_procedure varchar,
+    email varchar, phone varchar, street varchar, postal_code varchar, city varchar
 );
 create or replace table marts.fct_dunning_proposals (
     dunning_proposal_id varchar, as_of_date date, customer_id varchar, document_id varchar,
@@ -114,7 +110,7 @@ def build(con: duckdb.DuckDBPyConnection, world: World) -> duckdb.DuckDBPyConnec
     customers = {c.customer_id: c for c in world.customers}
     for c in world.customers:
         con.execute(
-            "insert into marts.dim_customers values (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "insert into marts.dim_customers values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 c.customer_id,
                 c.name,
@@ -128,11 +124,12 @@ def build(con: duckdb.DuckDBPyConnection, world: World) -> duckdb.DuckDBPyConnec
                 c.risk_class,
                 c.is_insolvent,
                 c.dunning_procedure or policy.assign(vars(c))[0],
+                c.email,
+                c.phone,
+                c.street,
+                c.postal_code,
+                c.city,
             ],
-        )
-        con.execute(
-            "insert into staging.stg_erp__customers values (?,?,?,?,?,?,?)",
-            [c.customer_id, c.name, c.email, c.phone, c.street, c.postal_code, c.city],
         )
     for inv in world.invoices:
         open_amount = inv.amount - inv.paid_amount
