@@ -18,9 +18,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from actions.ledger import DocumentHistory
+from core.events import CONTACT_TYPES, STATUS_OF, STOPS_DUNNING
 
-#: ops event types that count as contact with the customer (for min_days_since_last_contact)
-CONTACT_TYPES = ("note", "call", "promise", "payment_plan")
 #: a promise broken longer ago than this does not raise a task any more (first deployment)
 BROKEN_PROMISE_WINDOW_DAYS = 14
 
@@ -115,21 +114,13 @@ class StopChecker:
     def _latest_by_scope(self) -> dict[tuple[str, str, str], dict]:
         """Latest event per (customer, document or '*', kind); on equal times the one that
         stops dunning wins (as in int_collection_statuses)."""
-        kinds = {
-            "dispute_opened": "dispute",
-            "dispute_resolved": "dispute",
-            "dunning_block": "block",
-            "dunning_unblock": "block",
-            "promise": "promise",
-            "payment_plan": "payment_plan",
-        }
         latest: dict[tuple[str, str, str], dict] = {}
         for e in self.events:
-            kind = kinds.get(e["type"])
+            kind = STATUS_OF.get(e["type"])
             if kind is None:
                 continue
             key = (e["customer_id"], e.get("document_id") or "*", kind)
-            rank = (str(e["at"]), e["type"] in ("dispute_opened", "dunning_block"), e["event_id"])
+            rank = (str(e["at"]), e["type"] in STOPS_DUNNING, e["event_id"])
             if key not in latest or rank > latest[key][0]:
                 latest[key] = (rank, e)
         return {k: v[1] for k, v in latest.items()}

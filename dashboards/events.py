@@ -6,10 +6,11 @@ dispute shows the moment it is saved, before any pipeline run). These pure funct
 them and derive the state the pages need: open disputes, the active promise, blocks, and
 one timeline per customer.
 
-The rules follow dbt's int_collection_statuses: per scope (a document, or the whole
-customer when no document is named) the latest dispute event decides whether a dispute is
-open, the latest block event whether dunning is blocked (until its ``until`` passes); on
-equal timestamps the event that stops dunning counts as the later one.
+The rules are core.events' (STATUS_OF, STOPS_DUNNING), as in dbt's int_collection_statuses:
+per scope (a document, or the whole customer when no document is named) the latest dispute
+event decides whether a dispute is open, the latest block event whether dunning is blocked
+(until its ``until`` passes); on equal timestamps the event that stops dunning counts as
+the later one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+
+from core.events import STOPS_DUNNING
 
 EVENT_COLUMNS = [
     "event_id",
@@ -32,7 +35,6 @@ EVENT_COLUMNS = [
     "reference",
     "origin",
 ]
-STOPS_DUNNING = {"dispute_opened": 1, "dunning_block": 1}
 
 
 def events_frame(rows: list[dict], origin: str = "app") -> pd.DataFrame:
@@ -52,7 +54,7 @@ def merge_events(*frames: pd.DataFrame) -> pd.DataFrame:
     merged["document_id"] = merged["document_id"].where(merged["document_id"].notna(), None)
     merged["_app"] = merged["origin"].eq("app")
     merged = merged.sort_values(["event_id", "_app"]).drop_duplicates("event_id", keep="last")
-    merged["_stop"] = merged["type"].map(STOPS_DUNNING).fillna(0)
+    merged["_stop"] = merged["type"].isin(STOPS_DUNNING)
     merged = merged.sort_values(["at", "_stop", "event_id"], kind="stable")
     return merged.drop(columns=["_app", "_stop"]).reset_index(drop=True)
 

@@ -122,3 +122,13 @@ def test_a_crm_file_may_carry_every_event_type_the_ops_store_knows(settings):
             ),
         )  # fmt: skip
     assert len(ops_store.all_events(engine)) == len(EVENT_TYPES)
+
+
+def test_the_warehouse_seed_of_event_statuses_is_the_core_rule():
+    """seeds/reference/lookups/event_statuses.csv is written from core.events (fix with
+    `python -m core.events > seeds/reference/lookups/event_statuses.csv`)."""
+    from core.events import status_seed
+    from core.settings import SEEDS_DIR
+
+    seed = SEEDS_DIR / "reference" / "lookups" / "event_statuses.csv"
+    assert seed.read_text(encoding="utf-8") == status_seed()

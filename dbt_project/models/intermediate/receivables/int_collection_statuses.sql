@@ -3,7 +3,8 @@
 -- in dispute if its own latest dispute event opened one, or its customer's latest
 -- customer-wide one did (fct_open_items combines both). For the latest event of each
 -- kind, ties on the timestamp go to the event that stops dunning (dispute_opened,
--- dunning_block), then to the larger event_id.
+-- dunning_block), then to the larger event_id. Which event sets which status, and which
+-- stops dunning, is the seed event_statuses (written from core/events.py).
 
 with
 
@@ -11,27 +12,28 @@ events as (
     select * from {{ ref('stg_ops__events') }}
 ),
 
+statuses as (
+    select * from {{ ref('event_statuses') }}
+),
+
 scoped as (
     select
-        customer_id,
-        document_id,
-        customer_id || ':' || coalesce(document_id, '*') as scope_id,
-        event_id,
-        event_at,
-        event_type,
-        amount,
-        until_date,
-        case
-            when event_type in ('dispute_opened', 'dispute_resolved') then 'dispute'
-            when event_type = 'promise' then 'promise'
-            when event_type in ('dunning_block', 'dunning_unblock') then 'block'
-        end as status_kind,
-        case when event_type in ('dispute_opened', 'dunning_block') then 1 else 0 end as stops_dunning
+        events.customer_id,
+        events.document_id,
+        events.customer_id || ':' || coalesce(events.document_id, '*') as scope_id,
+        events.event_id,
+        events.event_at,
+        events.event_type,
+        events.amount,
+        events.until_date,
+        statuses.status_kind,
+        case when statuses.stops_dunning then 1 else 0 end as stops_dunning
     from events
-    where cast(event_at as date) <= {{ as_of_date() }}
-        and event_type in (
-            'dispute_opened', 'dispute_resolved', 'promise', 'dunning_block', 'dunning_unblock'
-        )
+    inner join statuses
+        on statuses.event_type = events.event_type
+    where cast(events.event_at as date) <= {{ as_of_date() }}
+        -- the statuses this model reports (payment plans are the dunning run's)
+        and statuses.status_kind in ('dispute', 'promise', 'block')
 ),
 
 ranked as (
