@@ -47,13 +47,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Settings:
             report = ingest_source(settings, con, source)
             assert not report.by_status("quarantined"), report.by_status("quarantined")
         load_fx_rates(settings, con)
-    command = [
-        dbt_executable(),
-        "run",
-        "--select",
-        *dbt_cli.CORE_MARTS,
-        "--vars",
-        json.dumps({"as_of_date": AS_OF.isoformat()}),
+    flags = [
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",
@@ -63,9 +57,14 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         "--log-path",
         str(root / "logs"),
     ]
+    variables = ["--vars", json.dumps({"as_of_date": AS_OF.isoformat()})]
     env = {**os.environ, **settings.dbt_environment()}
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout[-4000:]
+    for command in (
+        [dbt_executable(), "seed", *flags],  # the reference tables the models join
+        [dbt_executable(), "run", "--select", *dbt_cli.CORE_MARTS, *variables, *flags],
+    ):
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout[-4000:]
     return settings
 
 

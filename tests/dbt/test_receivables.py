@@ -21,7 +21,7 @@ from orchestration.loading.reference import load_fx_rates
 from orchestration.loading.warehouse import connect
 from tests.dbt.helpers import rows, run_dbt
 
-MARTS = ("+fct_open_items", "+fct_aging", "+fct_kpis_daily")
+MARTS = ("+fct_open_items", "+fct_aging", "+fct_aging_history", "+fct_documents", "+fct_kpis_daily")
 OWN_TESTS = (
     "path:models/intermediate/finance",
     "path:models/intermediate/receivables",
@@ -80,6 +80,9 @@ def _dbt_build(
     Other areas' tests are theirs to run; the oracles below catch what reaches here.
     """
     variables = json.dumps({"as_of_date": as_of})
+    seed = _dbt(settings, tmp, "seed")  # the reference tables the models join
+    if seed.returncode != 0:
+        return seed
     run = _dbt(settings, tmp, "run", "--select", *select, "--vars", variables)
     if run.returncode != 0:
         return run
