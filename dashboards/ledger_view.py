@@ -46,13 +46,6 @@ ATTENTION_COLUMNS = [
 ]  # fmt: skip
 
 
-def deliveries_waiting(engine: sa.Engine, customer_ids: set[str] | None = None) -> pd.DataFrame:
-    """Failed and uncertain deliveries a person must resolve (``customer_ids``: only
-    these customers'); empty before the engine has written anything."""
-    try:
-        rows = ledger.needs_attention(engine)
-    except sa.exc.SQLAlchemyError:
-        rows = []
-    if customer_ids is not None:
-        rows = [r for r in rows if r["customer_id"] in customer_ids]
-    return pd.DataFrame(rows, columns=ATTENTION_COLUMNS)
+def deliveries_waiting(engine: sa.Engine) -> pd.DataFrame:
+    """Failed and uncertain deliveries a person must resolve."""
+    return pd.DataFrame(ledger.needs_attention(engine), columns=ATTENTION_COLUMNS)

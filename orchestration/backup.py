@@ -17,6 +17,7 @@ replaced files are kept beside the workspace, never deleted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from core.settings import Settings
 from orchestration import continuity
-from orchestration.loading.warehouse import connect
+from orchestration.loading.warehouse import connect, table_names
 
 MANIFEST = "backup.json"
 WAREHOUSE = "warehouse.duckdb"
@@ -76,7 +77,7 @@ def backup(settings: Settings, target: Path | None = None) -> Path:
                 "select file_seq, source, file_name, content_hash, size_bytes, archive_path "
                 "from raw.ingested_files where status = 'loaded' order by file_seq"
             ).fetchall()
-            if _has_ingested_files(con)
+            if "raw.ingested_files" in table_names(con)
             else []
         )
     shutil.copyfile(settings.warehouse_path, folder / WAREHOUSE)
@@ -109,22 +110,13 @@ def backup(settings: Settings, target: Path | None = None) -> Path:
     return folder
 
 
-def _has_ingested_files(con) -> bool:
-    return bool(
-        con.execute(
-            "select 1 from duckdb_tables() "
-            "where schema_name = 'raw' and table_name = 'ingested_files'"
-        ).fetchone()
-    )
-
-
 def _sqlite_backup(source: Path, target: Path) -> None:
     """SQLite's online backup: a consistent copy even while the app writes."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    with (
+        contextlib.closing(sqlite3.connect(source)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
         src.backup(dst)
-    # sqlite3's context manager commits but does not close
-    src.close()
-    dst.close()
 
 
 def _relative(settings: Settings, path: str | None) -> str | None:

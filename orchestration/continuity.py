@@ -31,7 +31,7 @@ import sqlalchemy as sa
 
 from actions import ops_store
 from core.settings import Settings
-from orchestration.loading.warehouse import connect
+from orchestration.loading.warehouse import connect, table_names
 
 #: outbox folders written only for actions of the ledger (worklists also carry the
 #: warehouse's own tasks, so they prove nothing about the ledger)
@@ -78,7 +78,7 @@ def warehouse_state(settings: Settings) -> WarehouseState:
     if not settings.warehouse_path.exists():
         return WarehouseState(exists=False)
     with connect(settings, read_only=True) as con:
-        tables = _tables(con)
+        tables = table_names(con)
         state = WarehouseState(exists=True)
         if "meta.continuity" in tables:
             state.marks = dict(con.execute("select name, value from meta.continuity").fetchall())
@@ -86,13 +86,8 @@ def warehouse_state(settings: Settings) -> WarehouseState:
     return state
 
 
-def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
-    return {f"{schema}.{name}" for schema, name in rows}
-
-
 def _max_file_seq(con: duckdb.DuckDBPyConnection, tables: set[str] | None = None) -> int:
-    if "raw.ingested_files" not in (_tables(con) if tables is None else tables):
+    if "raw.ingested_files" not in (table_names(con) if tables is None else tables):
         return 0
     return con.execute("select coalesce(max(file_seq), 0) from raw.ingested_files").fetchone()[0]
 
@@ -207,36 +202,36 @@ def check(settings: Settings) -> None:
 
 
 def record_marks(settings: Settings) -> dict[str, int]:
-    """At the end of a run: each store records what it has now seen of the other, the
-    warehouse first (its marks describe the ops store, which is committed already)."""
+    """At the end of a run: each store records what it has now seen of the other."""
+    return _write_marks(settings, new_run=True)
+
+
+def _write_marks(
+    settings: Settings, *, new_run: bool, ops_extra: dict[str, int] | None = None
+) -> dict[str, int]:
+    """Both stores' marks from what each holds now, the warehouse first (its marks describe
+    the ops store, which is committed already); ``new_run`` counts a run."""
     engine = ops_store.engine_for(settings)
     ops = ops_state(settings)
     with connect(settings) as con:
-        runs = max(_warehouse_marks(con).get("runs", 0), ops.marks.get("runs", 0)) + 1
-        _write_warehouse_marks(
-            con, {"runs": runs, "ops_ledger_log_id": ops.max_log_id, "ops_events": ops.events}
+        _ensure_marks_table(con)
+        known = dict(con.execute("select name, value from meta.continuity").fetchall())
+        runs = max(known.get("runs", 0), ops.marks.get("runs", 0)) + int(new_run)
+        seen = {"runs": runs, "ops_ledger_log_id": ops.max_log_id, "ops_events": ops.events}
+        con.executemany(
+            "insert or replace into meta.continuity values (?, ?, ?)",
+            [(name, value, _now()) for name, value in seen.items()],
         )
         file_seq = _max_file_seq(con)
-    marks = {"runs": runs, "warehouse_file_seq": file_seq}
-    write_ops_marks(engine, marks)
-    return {**marks, "ops_ledger_log_id": ops.max_log_id, "ops_events": ops.events}
+    write_ops_marks(engine, {"runs": runs, "warehouse_file_seq": file_seq, **(ops_extra or {})})
+    return {**seen, "warehouse_file_seq": file_seq}
 
 
-def _warehouse_marks(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def _ensure_marks_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists meta")
     con.execute(
         "create table if not exists meta.continuity "
         "(name varchar primary key, value bigint not null, recorded_at timestamp not null)"
-    )
-    return dict(con.execute("select name, value from meta.continuity").fetchall())
-
-
-def _write_warehouse_marks(con: duckdb.DuckDBPyConnection, marks: dict[str, int]) -> None:
-    _warehouse_marks(con)
-    now = _now()
-    con.executemany(
-        "insert or replace into meta.continuity values (?, ?, ?)",
-        [(name, value, now) for name, value in marks.items()],
     )
 
 
@@ -256,21 +251,10 @@ def accept_state(settings: Settings, actor: str, reason: str) -> list[str]:
     if not reason.strip():
         raise ValueError("accepting the workspace's state needs a reason")
     found = problems(settings)
-    engine = ops_store.engine_for(settings)
-    ops = ops_state(settings)
-    with connect(settings) as con:
-        runs = max(_warehouse_marks(con).get("runs", 0), ops.marks.get("runs", 0))
-        _write_warehouse_marks(
-            con, {"runs": runs, "ops_ledger_log_id": ops.max_log_id, "ops_events": ops.events}
-        )
-        file_seq = _max_file_seq(con)
-    write_ops_marks(
-        engine,
-        {
-            "runs": runs,
-            "warehouse_file_seq": file_seq,
-            "outbox_files_accepted": ledger_outbox_files(settings),
-        },
+    _write_marks(
+        settings,
+        new_run=False,
+        ops_extra={"outbox_files_accepted": ledger_outbox_files(settings)},
     )
     log_decision(settings, actor, reason, found)
     return found

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from core.settings import Settings
-from orchestration.loading.warehouse import connect
+from orchestration.loading.warehouse import attached, connect, table_names
 
 #: the marts whose row counts must not collapse between two snapshots
 GUARDED_MARTS = ("dim_customers", "fct_open_items")
@@ -78,35 +78,23 @@ def publish_snapshot(
     return target.stat().st_size
 
 
-#: the schemas the snapshot holds: the marts, and meta.snapshot (which day it answers)
-PUBLISHED_SCHEMAS = ("marts",)
-
-
 def _write_marts(con: duckdb.DuckDBPyConnection, path: Path, as_of: date | None) -> None:
-    """Every table of the published schemas into a new database file at ``path``."""
-    quoted = str(path).replace("'", "''")
-    con.execute(f"attach '{quoted}' as snapshot")
-    try:
-        tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() "
-            "where database_name = current_database() and schema_name in "
-            f"({', '.join('?' for _ in PUBLISHED_SCHEMAS)}) order by all",
-            list(PUBLISHED_SCHEMAS),
-        ).fetchall()
-        for schema in {schema for schema, _ in tables} | set(PUBLISHED_SCHEMAS):
-            con.execute(f'create schema if not exists snapshot."{schema}"')
-        for schema, table in tables:
-            con.execute(
-                f'create table snapshot."{schema}"."{table}" as select * from "{schema}"."{table}"'
-            )
+    """Every mart into a new database file at ``path``, and meta.snapshot: which day it
+    answers (the next publish compares only with a snapshot of the same or an earlier day)."""
+    with attached(con, path, "snapshot"):
+        con.execute("create schema snapshot.marts")
+        for name in sorted(table_names(con)):
+            schema, table = name.split(".")
+            if schema == "marts":
+                con.execute(
+                    f'create table snapshot.marts."{table}" as select * from marts."{table}"'
+                )
         con.execute("create schema snapshot.meta")
         con.execute("create table snapshot.meta.snapshot (as_of date, published_at timestamp)")
         con.execute(
             "insert into snapshot.meta.snapshot values (?, ?)",
             [as_of, datetime.now(UTC).replace(tzinfo=None)],
         )
-    finally:
-        con.execute("detach snapshot")
 
 
 def snapshot_drops(
@@ -116,22 +104,15 @@ def snapshot_drops(
     allowed share; none when there is no snapshot of the same or an earlier as-of date."""
     if not settings.serving_path.exists():
         return []
-    quoted = str(settings.serving_path).replace("'", "''")
-    con.execute(f"attach '{quoted}' as published (read_only)")
-    try:
-        tables = {
-            (d, s, t)
-            for d, s, t in con.execute(
-                "select database_name, schema_name, table_name from duckdb_tables()"
-            ).fetchall()
-        }
-        if as_of is not None and ("published", "meta", "snapshot") in tables:
+    with attached(con, settings.serving_path, "published", read_only=True):
+        published, ours = table_names(con, "published"), table_names(con)
+        if as_of is not None and "meta.snapshot" in published:
             published_as_of = con.execute("select as_of from published.meta.snapshot").fetchone()
             if published_as_of and published_as_of[0] and published_as_of[0] > as_of:
                 return []  # a deliberate run for an earlier day
         drops = []
         for mart in GUARDED_MARTS:
-            if not {("published", "marts", mart), (con_name(con), "marts", mart)} <= tables:
+            if f"marts.{mart}" not in published & ours:
                 continue
             before = con.execute(f"select count(*) from published.marts.{mart}").fetchone()[0]
             after = con.execute(f"select count(*) from marts.{mart}").fetchone()[0]
@@ -139,9 +120,3 @@ def snapshot_drops(
             if before >= MIN_GUARDED_ROWS and drop.share > settings.publish_max_drop:
                 drops.append(drop)
         return drops
-    finally:
-        con.execute("detach published")
-
-
-def con_name(con: duckdb.DuckDBPyConnection) -> str:
-    return con.execute("select current_database()").fetchone()[0]
