@@ -444,6 +444,45 @@ def document_histories(engine: sa.Engine) -> dict[str, DocumentHistory]:
     return dict(out)
 
 
+def last_log_id(engine: sa.Engine) -> int:
+    """The newest entry of the action log (0 when empty): a mark of what has been sent."""
+    with engine.connect() as con:
+        return int(con.execute(sa.select(sa.func.max(dunning_action_log.c.log_id))).scalar() or 0)
+
+
+def level_history(engine: sa.Engine, sent_up_to: int | None = None) -> list[dict]:
+    """The dunning level each document reached on each day something was sent, for the
+    warehouse (``int_dunning_levels``): document_id, dunning_level, last_dunned_date (the
+    day). ``sent_up_to``: only actions whose sending was logged by that log entry, so a
+    replay of a past day copies exactly what that day's run copied."""
+    sent = (
+        sa.select(
+            dunning_action_log.c.action_id,
+            sa.func.min(dunning_action_log.c.log_id).label("sent_log_id"),
+        )
+        .where(dunning_action_log.c.to_state == "sent")
+        .group_by(dunning_action_log.c.action_id)
+        .subquery()
+    )
+    query = (
+        sa.select(
+            dunning_action_items.c.document_id,
+            sa.func.max(dunning_action_items.c.level).label("dunning_level"),
+            dunning_actions.c.as_of_date.label("last_dunned_date"),
+        )
+        .join(dunning_actions, dunning_actions.c.action_id == dunning_action_items.c.action_id)
+        .join(sent, sent.c.action_id == dunning_actions.c.action_id)
+        .where(dunning_actions.c.state == "sent")
+        .where(dunning_actions.c.action != "broken_promise")
+        .group_by(dunning_action_items.c.document_id, dunning_actions.c.as_of_date)
+        .order_by(dunning_action_items.c.document_id, dunning_actions.c.as_of_date)
+    )
+    if sent_up_to is not None:
+        query = query.where(sent.c.sent_log_id <= sent_up_to)
+    with engine.connect() as con:
+        return [dict(r._mapping) for r in con.execute(query)]
+
+
 def ledger_levels(engine: sa.Engine) -> list[dict]:
     """The dunning level each document reached by what was actually sent, for the
     warehouse (``int_dunning_levels``): document_id, dunning_level, last_dunned_date.

@@ -237,6 +237,68 @@ def events_where(
         return [dict(row._mapping) for row in con.execute(query)]
 
 
+# --- reversals of posted cash allocations ----------------------------------------------
+# A posted allocation (dbt: int_payment_allocations_posted) changes only by an explicit
+# reversal: who, when, why, which payment and invoice, and the day it is posted. The
+# pipeline copies these rows into raw.ops__allocation_reversals; the ledger model posts
+# each once, on its posting date, and re-opens the invoice.
+
+allocation_reversals = sa.Table(
+    "allocation_reversals",
+    metadata,
+    sa.Column("reversal_id", sa.String(64), primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False),  # UTC, naive
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("payment_id", sa.String(200), nullable=False),
+    sa.Column("document_id", sa.String(100), nullable=False),
+    sa.Column("posting_date", sa.Date, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Reversal:
+    payment_id: str
+    document_id: str
+    actor: str
+    reason: str
+    posting_date: date
+
+
+def record_reversal(engine: sa.Engine, reversal: Reversal) -> str:
+    """Store one reversal request with its actor and the time; returns its id.
+
+    Whether the payment has anything posted on the document is checked by the caller
+    against the published marts; the ledger model reverses what is posted on the day.
+    """
+    if not reversal.reason.strip():
+        raise ValueError("a reversal needs a reason")
+    if not reversal.actor.strip():
+        raise ValueError("a reversal needs an actor")
+    reversal_id = f"rev-{uuid.uuid4()}"
+    with engine.begin() as con:
+        con.execute(
+            allocation_reversals.insert().values(
+                reversal_id=reversal_id,
+                at=datetime.now(UTC).replace(tzinfo=None),
+                actor=reversal.actor,
+                payment_id=reversal.payment_id,
+                document_id=reversal.document_id,
+                posting_date=reversal.posting_date,
+                reason=reversal.reason.strip(),
+            )
+        )
+    return reversal_id
+
+
+def all_reversals(engine: sa.Engine) -> list[dict]:
+    query = sa.select(allocation_reversals).order_by(
+        allocation_reversals.c.at, allocation_reversals.c.reversal_id
+    )
+    with engine.connect() as con:
+        return [dict(row._mapping) for row in con.execute(query)]
+
+
 # --- continuity marks (orchestration/continuity.py) ------------------------------------
 # What this store has seen of the warehouse at the end of the last run, so that an empty
 # or older warehouse is noticed before a run acts on it; and who accepted a state the

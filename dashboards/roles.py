@@ -1,8 +1,10 @@
 """Who sees which page and who may enter what (DESIGN.md, Roles).
 
-CFO and controller read only. A collector sees and acts only on customers whose
-``collector`` is theirs: :func:`scope` is what every query receives, and
-:mod:`dashboards.writeback` checks the customer's collector again before it writes.
+CFO and controller read only, except that a controller may reverse a posted cash
+allocation (an accounting correction, recorded with actor and reason). A collector sees
+and acts only on customers whose ``collector`` is theirs: :func:`scope` is what every
+query receives, and :mod:`dashboards.writeback` checks the customer's collector again
+before it writes.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "customer_input": ("credit_manager", "collector", "admin"),
     "approve_dunning": ("credit_manager", "admin"),
     "complete_task": ("collector", "credit_manager", "admin"),
+    # reverse a posted cash allocation (actions/reversals.py)
+    "reverse_allocation": ("controller", "admin"),
 }
 
 

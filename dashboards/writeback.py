@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 import sqlalchemy as sa
 
-from actions import approvals, ops_store
+from actions import approvals, ops_store, reversals
 from core.settings import Settings
 from core.users import User
 from dashboards import queries, roles
@@ -273,6 +273,24 @@ def resolve_deliveries(
     if any(d.state is None for d in decisions):
         raise InputError("deliveries.error_changed")
     return ids
+
+
+def reverse_allocation(
+    ctx: Context, customer_id: str, payment_id: str, document_id: str, reason: str
+) -> str:
+    """Ask for the reversal of what a payment holds on one of the customer's invoices."""
+    _authorise(ctx, "reverse_allocation", customer_id)
+    why = _text(reason, required=True)
+    try:
+        held = reversals.holding(ctx.settings, payment_id, document_id)
+        if held is not None and held.customer_id != customer_id:
+            raise NotAllowed(f"document {document_id} is not customer {customer_id}'s")
+        reversal_id, _ = reversals.request_reversal(
+            ctx.settings, payment_id, document_id, actor=ctx.user.name, reason=str(why)
+        )
+    except reversals.ReversalRefused:
+        raise InputError("customer.reverse_nothing_held") from None
+    return reversal_id
 
 
 def _optional(value: object) -> str | None:

@@ -82,7 +82,7 @@ def backup(settings: Settings, target: Path | None = None) -> Path:
         )
     shutil.copyfile(settings.warehouse_path, folder / WAREHOUSE)
     if settings.ops_store_path.exists():
-        _sqlite_backup(settings.ops_store_path, folder / OPS_STORE)
+        sqlite_backup(settings.ops_store_path, folder / OPS_STORE)
     files = {
         name: {"sha256": sha256_of(folder / name), "bytes": (folder / name).stat().st_size}
         for name in (WAREHOUSE, OPS_STORE)
@@ -110,7 +110,7 @@ def backup(settings: Settings, target: Path | None = None) -> Path:
     return folder
 
 
-def _sqlite_backup(source: Path, target: Path) -> None:
+def sqlite_backup(source: Path, target: Path) -> None:
     """SQLite's online backup: a consistent copy even while the app writes."""
     with (
         contextlib.closing(sqlite3.connect(source)) as src,

@@ -17,7 +17,7 @@ from rich.table import Table
 if TYPE_CHECKING:
     from orchestration.runner import RunOutcome
 
-from core.settings import load_settings
+from core.settings import Settings, load_settings
 from tools.generate.config import SAMPLE_END
 
 console = Console(stderr=False)
@@ -112,6 +112,30 @@ def build_parser() -> argparse.ArgumentParser:
     mark_sent.add_argument("--reason", required=True, help="what shows that it went out")
     mark_sent.add_argument("--actor", default=getpass.getuser())
 
+    rebuild = sub.add_parser(
+        "rebuild", help="replay the posting from the archive into a fresh warehouse, compare"
+    )
+    rebuild.add_argument(
+        "--from", dest="first", type=_as_of, default=None,
+        help="compare the ledger's postings from this day (earlier days are replayed too)",
+    )  # fmt: skip
+    rebuild.add_argument("--to", dest="last", type=_as_of, default=None)
+    rebuild.add_argument(
+        "--keep", action="store_true", help="keep the rebuilt workspace even when identical"
+    )
+    rebuild.add_argument("--verbose", action="store_true", help="show Dagster's debug log")
+
+    reverse = sub.add_parser(
+        "reverse", help="reverse a posted cash allocation (the invoice is open again)"
+    )
+    reverse.add_argument("payment_id")
+    reverse.add_argument("document_id")
+    reverse.add_argument("--reason", required=True, help="what shows the allocation is wrong")
+    reverse.add_argument("--actor", default=getpass.getuser())
+    reverse.add_argument(
+        "--on", type=_as_of, default=None, help="the day it is posted (default today)"
+    )
+
     users = sub.add_parser("users", help="manage the app's users")
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="add a user (password read from stdin or prompted)")
@@ -162,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         "bench": cmd_bench, "deliveries": cmd_deliveries, "resend": cmd_resend,
         "mark-sent": cmd_mark_sent, "accept-state": cmd_accept_state, "publish": cmd_publish,
         "backup": cmd_backup, "restore": cmd_restore, "backfill": cmd_backfill,
+        "reverse": cmd_reverse, "rebuild": cmd_rebuild,
     }  # fmt: skip
     return handlers[args.command](args)
 
@@ -421,6 +446,71 @@ def _decisions(decisions: list) -> int:
     return 0 if all(d.state for d in decisions) else 1
 
 
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from orchestration.rebuild import discard, rebuild
+    from orchestration.run_lock import run_lock
+    from orchestration.runner import run_job
+
+    settings = load_settings()
+    if not settings.warehouse_path.exists():
+        console.print(f"[red]no warehouse at {settings.warehouse_path}: nothing to rebuild[/red]")
+        return EXIT_BAD_INPUT
+
+    def replay(target: Settings, day: date) -> bool:
+        with (
+            console.status(f"Replaying {day} in {target.home} ..."),
+            _tool_output(target, args, f"replay-{day}") as log,
+        ):
+            outcome = run_job(target, "replay_job", day, console_level=_level(args))
+        console.print(f"{day} replayed" if outcome.success else f"[red]{day} failed[/red]")
+        for failure in outcome.failures:
+            console.print(f"[red]failed[/red] {failure}")
+        if log and not outcome.success:
+            console.print(f"dbt's output of this day: {log}")
+        return outcome.success
+
+    # the daily runs wait: the current warehouse is read at the start and at the end
+    with run_lock(settings, "rebuild"):
+        report = rebuild(settings, replay, first=args.first, until=args.last)
+    if report.failed_day is not None:
+        console.print(f"[red]the replay of {report.failed_day} failed[/red]; see {report.home}")
+        return EXIT_STEP_FAILED
+    for table, (only_current, only_rebuilt) in report.differences.items():
+        console.print(
+            f"[red]differs[/red] {table}: {only_current} row(s) only in the current warehouse, "
+            f"{only_rebuilt} only in the rebuilt one"
+        )
+    if not report.identical:
+        console.print(f"The rebuilt workspace is kept for comparison: {report.home}")
+        return EXIT_STEP_FAILED
+    console.print(
+        f"[green]identical[/green]: {len(report.days)} day(s) replayed, "
+        f"{len(report.compared)} tables compared (the posted ledger and every mart)."
+    )
+    if not args.keep:
+        discard(report)
+    return 0
+
+
+def cmd_reverse(args: argparse.Namespace) -> int:
+    from actions.reversals import ReversalRefused, request_reversal
+
+    try:
+        reversal_id, held = request_reversal(
+            load_settings(), args.payment_id, args.document_id,
+            actor=args.actor, reason=args.reason, posting_date=args.on,
+        )  # fmt: skip
+    except ReversalRefused as refused:
+        console.print(f"[red]refused[/red] {refused}")
+        return EXIT_BAD_INPUT
+    console.print(
+        f"[green]ok[/green] {reversal_id}: {held.applied_amount} {held.currency} of payment "
+        f"{held.payment_id} on {held.document_id} (customer {held.customer_id}) will be "
+        "reversed by the next run and parked as unapplied cash (reason: reversed)."
+    )
+    return 0
+
+
 def cmd_users(args: argparse.Namespace) -> int:
     from core.users import add_user, create_demo_users
 
@@ -524,6 +614,7 @@ def _level(args: argparse.Namespace) -> str:
 
 #: exit codes of ``forderwerk run`` / ``ingest``
 EXIT_STEP_FAILED = 1
+EXIT_BAD_INPUT = 2  # a bad argument or a day that cannot run
 EXIT_NEEDS_A_PERSON = 3  # the run completed, but deliveries failed or are uncertain
 EXIT_STATE_LOST = 4  # a store lost history the others remember: nothing ran
 

@@ -205,3 +205,59 @@ def test_tool_output_goes_to_a_log_file_unless_verbose(tmp_path: Path, capsys):
     with _tool_output(settings, argparse.Namespace(verbose=True), "run") as log:
         print("shown")
     assert log is None and "shown" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_reverse_reopens_the_invoice_at_the_next_run_and_keeps_who_and_why(
+    sample_workspace: Settings, tmp_path: Path
+):
+    import shutil
+    from datetime import date, timedelta
+
+    import duckdb
+
+    home = tmp_path / "home"
+    shutil.copytree(sample_workspace.home, home)
+    with duckdb.connect(str(home / "serving" / "warehouse.duckdb"), read_only=True) as con:
+        # a payment that settled a whole invoice alone
+        payment, document, amount = con.execute(
+            """select m.payment_id, m.document_id, m.applied_amount
+               from marts.fct_payment_matches as m
+               inner join marts.fct_documents as d using (document_id)
+               where m.applied_amount = d.amount and not m.is_reversal
+                   and m.document_id not in (select document_id from marts.fct_open_items)
+                   and (select count(*) from marts.fct_payment_matches as x
+                        where x.document_id = m.document_id) = 1
+               order by m.payment_id limit 1"""
+        ).fetchone()
+    refused = run(home, "reverse", payment, "RE-1999-000001", "--reason", "x")
+    assert refused.returncode == 2 and "holds nothing" in refused.stdout, refused.stdout
+    next_day = (date.fromisoformat(sample_as_of()) + timedelta(days=1)).isoformat()
+    why = "Zahlung gehört zur Gutschrift, Anruf vom 30.10."
+    asked = run(home, "reverse", payment, document, "--reason", why, "--actor", "controller.anna",
+                "--on", next_day)  # fmt: skip
+    assert asked.returncode == 0, asked.stdout + asked.stderr
+    ran = run(home, "run", "--as-of", next_day)
+    assert ran.returncode in (0, 3), ran.stdout + ran.stderr
+
+    with duckdb.connect(str(home / "serving" / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute(
+            "select open_amount from marts.fct_open_items where document_id = ?", [document]
+        ).fetchall() == [(amount,)]
+        assert con.execute(
+            "select amount, reason from marts.fct_unapplied_cash where payment_id = ?", [payment]
+        ).fetchall() == [(amount, "reversed")]
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        posted = con.execute(
+            """select document_id, amount, posting_kind, posting_date
+               from intermediate.int_payment_allocations_posted
+               where reversal_id is not null order by amount"""
+        ).fetchall()
+    day = date.fromisoformat(next_day)
+    assert posted == [(document, -amount, "reversal", day), (None, amount, "reversal", day)]
+    import sqlite3
+
+    with sqlite3.connect(home / "ops.sqlite") as ops:
+        assert ops.execute(
+            "select actor, payment_id, document_id, reason from allocation_reversals"
+        ).fetchall() == [("controller.anna", payment, document, why)]

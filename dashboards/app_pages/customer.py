@@ -416,3 +416,39 @@ with st.container(height=460, border=True, key="c360_timeline"):
             f"_{ui.escape_markdown(entry.actor)}_" if entry.actor else "",
         ]
         st.markdown(" · ".join(p for p in parts if p))
+
+if roles.can(user, "reverse_allocation"):
+    st.subheader(t("customer.reverse_title"))
+    st.caption(t("customer.reverse_intro"))
+    held = (
+        payments[
+            (payments["applied_amount"] > 0) & ~payments["is_reversal"].astype(bool)
+        ].reset_index(drop=True)
+        if payments is not None
+        else pd.DataFrame()
+    )
+    if held.empty:
+        st.info(t("customer.reverse_none"))
+    else:
+        with st.form("c360_reverse_form", clear_on_submit=True):
+            pick = st.selectbox(
+                t("customer.reverse_pick"),
+                list(held.index),
+                format_func=lambda i: (
+                    f"{held.at[i, 'payment_id']} → {held.at[i, 'document_id']}: "
+                    f"{t.money(held.at[i, 'applied_amount'], held.at[i, 'currency'])} "
+                    f"({t.date(held.at[i, 'applied_date'])})"
+                ),
+                key="c360_reverse_pick",
+            )
+            reason = st.text_input(t("customer.reverse_reason"), key="c360_reverse_reason")
+            if st.form_submit_button(t("customer.reverse_submit")) and ui.submit(
+                t,
+                writeback.reverse_allocation,
+                ui.context(user, snap),
+                customer_id,
+                held.at[pick, "payment_id"],
+                held.at[pick, "document_id"],
+                reason,
+            ):
+                st.rerun()

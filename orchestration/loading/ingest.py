@@ -12,11 +12,12 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
+from core.business_day import business_today
 from core.settings import Settings
 from orchestration.ingest.bank_model import ParsedBankFile
 from orchestration.ingest.bureau import normalise_vat_id, parse_bureau
@@ -74,19 +75,40 @@ def ingest_source(
     *,
     run_id: str | None = None,
     on_file: Callable[[FileResult], None] | None = None,
+    as_of: date | None = None,
 ) -> IngestReport:
-    """Ingest every file waiting in ``landing/<source>`` in arrival order."""
+    """Ingest every file waiting in ``landing/<source>`` in arrival order.
+
+    ``as_of`` is the business day of the run (its partition; default today in
+    Europe/Berlin): the files' arrival day, which past as-of dates are answered by."""
     raw_tables.ensure_raw_schema(con)
     report = IngestReport()
     paths = _ordered(settings, source)
+    arrival = Arrival(run_id, arrival_day(con, as_of))
     with parsed_ahead(paths if source == "bank" else []) as ahead:
         for path in paths:
-            result = _ingest_file(settings, con, source, path, run_id, ahead)
+            result = _ingest_file(settings, con, source, path, arrival, ahead)
             report.files.append(result)
             log.info("%s %s: %s (%s rows)", source, path.name, result.status, result.rows)
             if on_file:
                 on_file(result)
     return report
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """Which run ingested a file, and on which business day it became known."""
+
+    run_id: str | None
+    day: date
+
+
+def arrival_day(con: duckdb.DuckDBPyConnection, as_of: date | None) -> date:
+    """The run's day, but never before the last file's arrival: a run for a past day that
+    finds new files learns of them now, not then (arrival order = file_seq order)."""
+    day = as_of or business_today()
+    latest = con.execute("select max(arrival_date) from raw.ingested_files").fetchone()[0]
+    return max(day, latest) if latest else day
 
 
 def _ordered(settings: Settings, source: str) -> list[Path]:
@@ -103,7 +125,7 @@ def _ingest_file(
     con: duckdb.DuckDBPyConnection,
     source: str,
     path: Path,
-    run_id: str | None,
+    arrival: Arrival,
     ahead: ParsedAhead,
 ) -> FileResult:
     data = path.read_bytes()
@@ -116,13 +138,13 @@ def _ingest_file(
         parsed = _parse(con, source, path.name, data, bank_parsed)
         duplicates = dedupe_bank_file(con, parsed.tables) if source == "bank" else 0
     except (IngestError, BankConflict) as exc:
-        return _quarantine(settings, con, source, path, data, digest, str(exc), run_id)
+        return _quarantine(settings, con, source, path, data, digest, str(exc), arrival)
     except Exception as exc:  # a parser bug must not stop the other files either
         log.exception("unexpected error while ingesting %s", path)
         reason = f"internal error while reading the file: {exc!r}\n{traceback.format_exc(limit=3)}"
-        return _quarantine(settings, con, source, path, data, digest, reason, run_id)
+        return _quarantine(settings, con, source, path, data, digest, reason, arrival)
     archived = files.archive(settings, path, digest)
-    rows = _commit(con, source, path.name, parsed, digest, len(data), duplicates, archived, run_id)
+    rows = _commit(con, source, path.name, parsed, digest, len(data), duplicates, archived, arrival)
     path.unlink()
     return FileResult(
         source,
@@ -213,7 +235,7 @@ def _commit(
     size: int,
     duplicates: int,
     archived: Path,
-    run_id: str | None,
+    arrival: Arrival,
 ) -> int:
     now = datetime.now(UTC).replace(tzinfo=None)
     con.execute("begin transaction")
@@ -249,9 +271,10 @@ def _commit(
             str(archived),
             None,
             parsed.encoding,
-            run_id,
+            arrival.run_id,
             now,
             parsed.warnings,
+            arrival.day,
         )
         con.execute("commit")
     except Exception:
@@ -268,7 +291,7 @@ def _quarantine(
     data: bytes,
     digest: str,
     reason: str,
-    run_id: str | None,
+    arrival: Arrival,
 ) -> FileResult:
     target = files.quarantine(settings, path, digest, reason)
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -287,9 +310,10 @@ def _quarantine(
         None,
         str(target),
         None,
-        run_id,
+        arrival.run_id,
         now,
         None,
+        arrival.day,
     )
     return FileResult(source, path.name, "quarantined", reason=reason, path=str(target))
 

@@ -59,6 +59,9 @@ INGESTED_FILES = [
     ("run_id", "VARCHAR"),
     ("ingested_at", "TIMESTAMP"),
     ("warnings", "VARCHAR"),  # loaded, but the file contradicts itself (e.g. balances)
+    # the business day the file became known: the ingesting run's as-of day, never before
+    # an earlier file's (so arrival follows file_seq); dbt's known_file_seq() reads it
+    ("arrival_date", "DATE"),
 ]
 
 
@@ -110,6 +113,16 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("reference", "VARCHAR"),
         ("_loaded_at", "TIMESTAMP"),
     ],
+    "ops__allocation_reversals": [
+        ("reversal_id", "VARCHAR"),
+        ("at", "TIMESTAMP"),
+        ("actor", "VARCHAR"),
+        ("payment_id", "VARCHAR"),
+        ("document_id", "VARCHAR"),
+        ("posting_date", "DATE"),
+        ("reason", "VARCHAR"),
+        ("_loaded_at", "TIMESTAMP"),
+    ],
     "ops__dunning_levels": [
         ("document_id", "VARCHAR"),
         ("dunning_level", "INTEGER"),
@@ -122,6 +135,13 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("units_per_eur", "DECIMAL(18,6)"),
         ("_source_file", "VARCHAR"),
         ("_loaded_at", "TIMESTAMP"),
+    ],
+    # how far each day's copy of the ops store read it (orchestration/loading/app_events.py)
+    "ops__copy_marks": [
+        ("as_of_date", "DATE"),
+        ("source", "VARCHAR"),
+        ("mark", "VARCHAR"),
+        ("copied_at", "TIMESTAMP"),
     ],
     "ingested_files": INGESTED_FILES,
 }

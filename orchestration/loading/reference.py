@@ -61,6 +61,7 @@ def load_fx_rates(
             run_id,
             now,
             None,
+            None,  # reference data is not read by arrival
         ]
         con.execute(
             f"insert into raw.ingested_files ({', '.join(names)}) "

@@ -256,3 +256,16 @@ def test_a_missing_mart_is_a_friendly_message(mini):
     at = app_as("admin", "worklist")
     assert not at.exception
     assert at.warning[0].value.startswith(EN("app.mart_missing", detail="")[:40])
+
+
+def test_controller_reverses_an_allocation_on_the_customer_page(mini):
+    at = app_as("controller", "customer")
+    at.selectbox(key="c360_pick").set_value("C1").run()
+    assert at.selectbox(key="c360_reverse_pick").options  # P-D2 on D2
+    at.text_input(key="c360_reverse_reason").input("Zahlung gehört zu D1")
+    next(b for b in at.button if b.label == EN("customer.reverse_submit")).click().run()
+    assert not at.exception
+    [reversal] = ops_store.all_reversals(writeback.engine(mini))
+    assert (reversal["actor"], reversal["payment_id"], reversal["document_id"]) == (
+        "controller", "P-D2", "D2",
+    )  # fmt: skip

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from actions import ops_store
+from core.business_day import business_today
 from core.users import User
 from dashboards import queries, writeback
 from dashboards.writeback import Context, InputError, NotAllowed
@@ -104,3 +105,28 @@ def test_approvals_reference_the_proposal_and_bulk_is_all_or_nothing(mini, snap)
     assert events[1]["text"] == "Kunde zahlt in Raten" and events[1]["currency"] == "EUR"
     with pytest.raises(NotAllowed):
         writeback.decide_proposals(Context(mini, snap, ANNA), waiting[:1], True)
+
+
+def test_a_controller_reverses_a_posted_allocation_with_a_reason(mini, snap):
+    ctx = Context(mini, snap, User("carla", "controller"))
+    with pytest.raises(InputError, match="error_text_required"):
+        writeback.reverse_allocation(ctx, "C1", "P-D2", "D2", "  ")
+    with pytest.raises(InputError, match="reverse_nothing_held"):
+        writeback.reverse_allocation(ctx, "C1", "P-D2", "D1", "not on D1")
+    with pytest.raises(NotAllowed):  # D2 is C1's invoice, not C2's
+        writeback.reverse_allocation(ctx, "C2", "P-D2", "D2", "wrong customer")
+    writeback.reverse_allocation(ctx, "C1", "P-D2", "D2", "paid D1, see the remittance")
+    [reversal] = ops_store.all_reversals(writeback.engine(mini))
+    assert (reversal["actor"], reversal["payment_id"], reversal["document_id"]) == (
+        "carla", "P-D2", "D2",
+    )  # fmt: skip
+    assert reversal["reason"] == "paid D1, see the remittance"
+    assert reversal["posting_date"] == business_today()
+    assert reversal["at"] is not None
+
+
+@pytest.mark.parametrize("user", [ANNA, CREDIT, User("cfo", "cfo")])
+def test_only_controllers_and_admins_reverse_allocations(mini, snap, user):
+    with pytest.raises(NotAllowed):
+        writeback.reverse_allocation(Context(mini, snap, user), "C1", "P-D2", "D2", "why")
+    assert ops_store.all_reversals(writeback.engine(mini)) == []

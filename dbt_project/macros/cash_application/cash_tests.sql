@@ -1,9 +1,18 @@
 {#- Invariants of cash application, as generic data tests (no dbt packages here). -#}
 
 {#- Every payment of `model` (int_payments) is accounted for to the cent: what is applied
-    (reversals included), what is unapplied and what was returned add up to its amount. -#}
-{% test cash_payments_accounted_for(model, applications, unapplied) %}
+    (reversals included), what is unapplied and what was returned add up to its amount.
+    With `ledger` (the posted ledger as of the date), only the payments posted by then: a
+    run for a past day knows payments that arrived later, but its books do not. -#}
+{% test cash_payments_accounted_for(model, applications, unapplied, ledger=none) %}
 with
+{%- if ledger is not none %}
+
+known as (
+    select distinct payment_id
+    from {{ ledger }}
+),
+{%- endif %}
 
 applied as (
     select payment_id, sum(applied_amount) as applied_amount
@@ -24,6 +33,10 @@ select
     coalesce(not_applied.unapplied_amount, 0) as unapplied_amount,
     payments.returned_amount
 from {{ model }} as payments
+{%- if ledger is not none %}
+inner join known
+    on payments.payment_id = known.payment_id
+{%- endif %}
 left join applied
     on payments.payment_id = applied.payment_id
 left join not_applied
@@ -31,6 +44,33 @@ left join not_applied
 where payments.amount
     <> coalesce(applied.applied_amount, 0) + coalesce(not_applied.unapplied_amount, 0)
         + payments.returned_amount
+{% endtest %}
+
+
+{#- Every payment of `model` (int_payments) is in the posted `ledger`
+    (int_payment_allocations_posted) once the latest day ran: nothing known is left
+    unposted. A run for a past day posts nothing and is not checked. -#}
+{% test cash_payments_posted(model, ledger) %}
+with
+
+later_days as (
+    select 1
+    from {{ ledger }}
+    where posted_on > {{ as_of_date() }}
+    limit 1
+),
+
+posted as (
+    select distinct payment_id
+    from {{ ledger }}
+)
+
+select payments.payment_id
+from {{ model }} as payments
+left join posted
+    on payments.payment_id = posted.payment_id
+where posted.payment_id is null
+    and not exists (select 1 from later_days)
 {% endtest %}
 
 

@@ -5,9 +5,15 @@ from dataclasses import asdict
 
 import dagster as dg
 
+from orchestration.defs.partitions import run_day
 from orchestration.defs.resources import WorkspaceResource
 from orchestration.ingest.erp import ENTITIES
-from orchestration.loading.app_events import copy_app_events, copy_dunning_levels
+from orchestration.loading.app_events import (
+    Copy,
+    copy_allocation_reversals,
+    copy_app_events,
+    copy_dunning_levels,
+)
 from orchestration.loading.ingest import IngestReport, ingest_source
 from orchestration.loading.reference import load_fx_rates
 from orchestration.loading.warehouse import connect
@@ -27,7 +33,9 @@ def _run(
     settings = workspace.settings()
     settings.ensure_workspace()
     with connect(settings) as con:
-        report = ingest_source(settings, con, source, run_id=context.run_id)
+        report = ingest_source(
+            settings, con, source, run_id=context.run_id, as_of=run_day(context.run.tags)
+        )
     for quarantined in report.by_status("quarantined"):
         context.log.warning(f"quarantined {quarantined.file_name}: {quarantined.reason}")
     return report
@@ -137,19 +145,36 @@ def reference_fx_rates(
     )
 
 
-@dg.asset(key=raw_key("ops__app_events"), group_name=GROUP, kinds=KINDS)
-def ops_app_events(workspace: WorkspaceResource) -> dg.MaterializeResult:
-    """Notes, promises, disputes and blocks entered in the app, copied from the ops store."""
+def _copied_from_ops_store(
+    context: dg.AssetExecutionContext, workspace: WorkspaceResource, copy: Copy
+) -> dg.MaterializeResult:
+    """Replace a raw.ops__* table with what the ops store holds now (in a replay: what
+    it held when the replayed day ran)."""
     settings = workspace.settings()
     with connect(settings) as con:
-        rows = copy_app_events(settings, con)
+        rows = copy(settings, con, run_day(context.run.tags))
     return dg.MaterializeResult(metadata={"dagster/row_count": dg.MetadataValue.int(rows)})
+
+
+@dg.asset(key=raw_key("ops__app_events"), group_name=GROUP, kinds=KINDS)
+def ops_app_events(
+    context: dg.AssetExecutionContext, workspace: WorkspaceResource
+) -> dg.MaterializeResult:
+    """Notes, promises, disputes and blocks entered in the app, copied from the ops store."""
+    return _copied_from_ops_store(context, workspace, copy_app_events)
+
+
+@dg.asset(key=raw_key("ops__allocation_reversals"), group_name=GROUP, kinds=KINDS)
+def ops_allocation_reversals(
+    context: dg.AssetExecutionContext, workspace: WorkspaceResource
+) -> dg.MaterializeResult:
+    """Reversals of posted cash allocations (app or CLI), copied from the ops store."""
+    return _copied_from_ops_store(context, workspace, copy_allocation_reversals)
 
 
 @dg.asset(key=raw_key("ops__dunning_levels"), group_name=GROUP, kinds=KINDS)
-def ops_dunning_levels(workspace: WorkspaceResource) -> dg.MaterializeResult:
+def ops_dunning_levels(
+    context: dg.AssetExecutionContext, workspace: WorkspaceResource
+) -> dg.MaterializeResult:
     """The dunning level each document reached by notices actually sent (action ledger)."""
-    settings = workspace.settings()
-    with connect(settings) as con:
-        rows = copy_dunning_levels(settings, con)
-    return dg.MaterializeResult(metadata={"dagster/row_count": dg.MetadataValue.int(rows)})
+    return _copied_from_ops_store(context, workspace, copy_dunning_levels)

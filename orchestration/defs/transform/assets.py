@@ -9,12 +9,8 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from core.settings import DBT_PROJECT_DIR, dbt_executable
-from orchestration.defs.partitions import ONE_DAY_PER_RUN, as_of_days
+from orchestration.defs.partitions import ONE_DAY_PER_RUN, as_of_days, run_day
 from orchestration.defs.resources import WorkspaceResource
-from orchestration.runner_tags import AS_OF_TAG
-
-#: the tag Dagster puts on every run of a partition
-PARTITION_TAG = "dagster/partition"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
@@ -48,14 +44,13 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 def as_of_for(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext) -> str:
     """The run's as-of date: its day partition (read from the run's tags, which asset
     checks see as well); a run without one is a mistake, never "today"."""
-    tags = context.run.tags
-    day = tags.get(PARTITION_TAG) or tags.get(AS_OF_TAG)
-    if not day:
+    day = run_day(context.run.tags)
+    if day is None:
         raise dg.Failure(
             "this run has no as-of date: launch the day partition to build "
             "(the schedule, a backfill, or `forderwerk run --as-of D`)"
         )
-    return day
+    return day.isoformat()
 
 
 #: The daily build runs every model and data test. dbt's unit tests check the SQL's logic on

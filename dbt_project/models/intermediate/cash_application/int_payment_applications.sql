@@ -10,7 +10,7 @@ payments as (
 ),
 
 allocations as (
-    select * from {{ ref('int_payment_allocations') }}
+    select * from {{ ref('int_payment_allocations_as_of') }}
 ),
 
 invoices as (

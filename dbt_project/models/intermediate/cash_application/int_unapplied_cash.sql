@@ -11,7 +11,7 @@ payments as (
 ),
 
 allocations as (
-    select * from {{ ref('int_payment_allocations') }}
+    select * from {{ ref('int_payment_allocations_as_of') }}
 ),
 
 unapplied as (

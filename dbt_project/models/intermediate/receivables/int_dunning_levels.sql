@@ -1,6 +1,7 @@
 -- The dunning level each document reached by what the dunning engine actually sent
--- (its action ledger in the ops store), as of the as-of date: a notice sent after it
--- does not count, so a past as-of date reproduces that day's levels.
+-- (its action ledger in the ops store, one row per document and day sent), as of the
+-- as-of date: a notice sent after it does not count, so a past as-of date reproduces
+-- that day's levels.
 
 with
 
@@ -11,10 +12,11 @@ levels as (
 final as (
     select
         document_id,
-        dunning_level,
-        last_dunned_date
+        max(dunning_level) as dunning_level,
+        max(last_dunned_date) as last_dunned_date
     from levels
     where last_dunned_date <= {{ as_of_date() }}
+    group by document_id
 )
 
 select * from final

@@ -1,7 +1,9 @@
 with
 
+-- as known on the as-of date (a statement that arrived later is not read for an earlier day)
 source as (
     select * from {{ source('raw', 'bank__transactions') }}
+    where _file_seq <= {{ known_file_seq() }}
 ),
 
 final as (

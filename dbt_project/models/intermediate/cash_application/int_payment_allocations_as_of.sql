@@ -1,0 +1,41 @@
+-- The posted cash ledger (int_payment_allocations_posted) as known on the as-of date:
+-- the rows posted by then (posting_date <= as-of date), netted per payment, document or
+-- unapplied reason, and match. A past as-of date therefore shows what was posted by that
+-- day, not what a later day would decide. Same columns as int_payment_allocations, so
+-- applications and unapplied cash read the ledger the way they read the proposal.
+with
+
+posted as (
+    select * from {{ ref('int_payment_allocations_posted') }}
+    where posting_date <= {{ as_of_date() }}
+),
+
+final as (
+    select
+        payment_id,
+        payment_source,
+        allocation_step,
+        document_id,
+        cast(sum(amount) as decimal(18, 2)) as amount,
+        currency,
+        payment_date,
+        applied_date,
+        match_method,
+        confidence,
+        unapplied_reason
+    from posted
+    group by
+        payment_id,
+        payment_source,
+        allocation_step,
+        document_id,
+        currency,
+        payment_date,
+        applied_date,
+        match_method,
+        confidence,
+        unapplied_reason
+    having sum(amount) <> 0
+)
+
+select * from final

@@ -1,0 +1,180 @@
+"""`forderwerk rebuild`: replay the posting day by day from the archive into a fresh
+warehouse, then compare it with the warehouse the daily runs built.
+
+The daily runs post cash once and keep it (dbt: int_payment_allocations_posted), so the
+warehouse is state, not a cache: it must be reproducible from what came in. Every loaded
+file is archived under its content hash with its arrival day (raw.ingested_files); the
+replay lands each day's files in their original order into a workspace of its own
+(``FORDERWERK_HOME/rebuild/<time>/``, with a copy of the ops store for the reversals and
+notes people entered and the notices sent, each read up to the mark the replayed day's
+run left in raw.ops__copy_marks) and runs ``replay_job`` for that day: ingest and the dbt build, no
+dunning, no delivery, no publish, so nothing reaches a customer or the dashboards. Then
+every posted row and every mart is compared with the current warehouse, to the cent.
+
+The replay runs each day that received files or posted anything, from the first; days
+before ``first`` are replayed too (a fresh warehouse must open the ledger where the daily
+runs opened it) but the comparison is what matters: a difference means the posting is not
+a function of the archived inputs, and the report names the tables and rows.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import sqlalchemy as sa
+
+from actions import ops_store
+from core.settings import Settings, load_settings
+from orchestration.backup import sqlite_backup
+from orchestration.loading.app_events import REPLAY_MARKS, copy_marks
+from orchestration.loading.files import stage_into_landing
+from orchestration.loading.warehouse import attached, table_names
+
+#: the ledger and the marts: what the replay must reproduce exactly
+LEDGER = "intermediate.int_payment_allocations_posted"
+#: the record of the ingest runs themselves (times, run ids, skipped and quarantined
+#: files), not of the books: a replay loads the same files in other runs
+NOT_COMPARED = {"marts.fct_ingested_files"}
+
+
+@dataclass(frozen=True)
+class ArchivedFile:
+    file_seq: int
+    source: str
+    path: Path
+    arrival_date: date
+
+
+@dataclass
+class RebuildReport:
+    home: Path
+    days: list[date] = field(default_factory=list)
+    failed_day: date | None = None
+    #: table -> rows only in the current warehouse, rows only in the rebuilt one
+    differences: dict[str, tuple[int, int]] = field(default_factory=dict)
+    compared: list[str] = field(default_factory=list)
+
+    @property
+    def identical(self) -> bool:
+        return self.failed_day is None and not self.differences
+
+
+def replay_plan(settings: Settings) -> dict[date, list[ArchivedFile]]:
+    """Each day to replay with the files that arrived on it, in arrival order: the days
+    files arrived and the days the ledger posted (a reversal or a retry needs no file)."""
+    plan: dict[date, list[ArchivedFile]] = defaultdict(list)
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        rows = con.execute(
+            """select file_seq, source, archive_path,
+                      coalesce(arrival_date, cast(ingested_at as date))
+               from raw.ingested_files
+               where status = 'loaded' and source <> 'reference'
+               order by file_seq"""
+        ).fetchall()
+        for seq, source, archive_path, arrival in rows:
+            plan[arrival].append(ArchivedFile(seq, source, Path(archive_path), arrival))
+        if LEDGER in table_names(con):
+            for (day,) in con.execute(f"select distinct posted_on from {LEDGER}").fetchall():
+                plan.setdefault(day, [])
+    return dict(sorted(plan.items()))
+
+
+def _workspace(settings: Settings) -> Settings:
+    """A fresh workspace beside the current one, with a copy of the ops store whose
+    continuity marks (of the current warehouse) are dropped: the new warehouse starts
+    empty on purpose."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = load_settings({"FORDERWERK_HOME": str(settings.home / "rebuild" / stamp)})
+    target.ensure_workspace()
+    if settings.ops_store_path.exists():
+        sqlite_backup(settings.ops_store_path, target.ops_store_path)
+    engine = ops_store.engine_for(target)
+    with engine.begin() as con:
+        con.execute(sa.delete(ops_store.continuity))
+    engine.dispose()
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        marks = copy_marks(con) if "raw.ops__copy_marks" in table_names(con) else {}
+    (target.home / REPLAY_MARKS).write_text(json.dumps(marks, indent=1), encoding="utf-8")
+    return target
+
+
+def compare(
+    current: Path, rebuilt: Path, first: date | None = None
+) -> tuple[dict[str, tuple[int, int]], list[str]]:
+    """Tables of the ledger (its rows posted from ``first`` on) and the marts that differ
+    (rows only on either side), and the tables compared. Lineage columns that only number
+    things (load times, file numbers) are not compared."""
+    differences: dict[str, tuple[int, int]] = {}
+    with (
+        duckdb.connect(str(rebuilt), read_only=True) as con,
+        attached(con, current, "current", read_only=True),
+    ):
+        tables = sorted(
+            t
+            for t in table_names(con)
+            if (t.startswith("marts.") or t == LEDGER) and t not in NOT_COMPARED
+        )
+        for table in tables:
+            if table not in table_names(con, "current"):
+                differences[table] = (0, -1)
+                continue
+            columns = [
+                name
+                for (name,) in con.execute(
+                    "select column_name from duckdb_columns() where database_name = "
+                    "current_database() and schema_name || '.' || table_name = ? "
+                    "order by column_index",
+                    [table],
+                ).fetchall()
+                if not name.startswith("_") and name not in ("loaded_at", "file_seq")
+            ]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            where = f"where posted_on >= '{first}'" if first and table == LEDGER else ""
+            mine = f"select {listed} from {table} {where}"
+            theirs = f"select {listed} from current.{table} {where}"
+            only_current, only_rebuilt = con.execute(
+                f"""select (select count(*) from ({theirs} except all {mine})),
+                           (select count(*) from ({mine} except all {theirs}))"""
+            ).fetchone()
+            if only_current or only_rebuilt:
+                differences[table] = (only_current, only_rebuilt)
+    return differences, tables
+
+
+def rebuild(
+    settings: Settings,
+    run_day: Callable[[Settings, date], bool],
+    first: date | None = None,
+    until: date | None = None,
+) -> RebuildReport:
+    """Replay every day of the plan (up to ``until``) into a fresh workspace with
+    ``run_day`` (the replay job for one day; False when it failed), then compare the marts
+    and the ledger rows posted from ``first`` on."""
+    plan = replay_plan(settings)
+    target = _workspace(settings)
+    report = RebuildReport(home=target.home)
+    for day, files in plan.items():
+        if until is not None and day > until:
+            break
+        for source in ("erp", "bank", "bureau", "ops"):
+            stage_into_landing(target, [f.path for f in files if f.source == source], source)
+        report.days.append(day)
+        if not run_day(target, day):
+            report.failed_day = day
+            return report
+    report.differences, report.compared = compare(
+        settings.warehouse_path, target.warehouse_path, first
+    )
+    return report
+
+
+def discard(report: RebuildReport) -> None:
+    """Remove the rebuilt workspace (kept when it differs, for a person to look at)."""
+    shutil.rmtree(report.home, ignore_errors=True)

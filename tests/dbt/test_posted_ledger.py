@@ -1,0 +1,200 @@
+"""The posted cash ledger (int_payment_allocations_posted), day by day, on the hand-made
+dataset of test_cash_application, with outcomes worked out by hand.
+
+Day 1 (2025-06-30) opens the ledger: every payment as cash application proposes it, each
+row dated its payment's day. Day 2 (07-01) brings a late credit L2 from Theta, booked
+05-01, before Theta's posted FIFO payments B16 and B17: the proposal now hands invoice
+RE-2025-000701 to L2 and moves B16 on, but the ledger keeps B16 and B17 as posted, and
+L2's 100.00 stays unapplied (document_already_settled), posted on its arrival day. Day 2
+also brings the invoice RE-2025-001201 that the unmatched credit R1 (day 1: no_match)
+names: a retry applies R1 to it. Day 3 (07-02) posts a controller's reversal of B03 on
+RE-2025-000103: the invoice is open again, B03's 300.00 waits as `reversed`; a re-run of
+day 3 posts the same rows once. Afterwards, as of day 1 the marts show day 1's books:
+the files of day 2 (raw.ingested_files.arrival_date) are not read for day 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.loading.raw_tables import ensure_raw_schema, insert
+from tests.dbt.helpers import rows, run_dbt
+from tests.dbt.test_cash_application import (
+    CUSTOMERS,
+    DOCUMENTS,
+    ERP_PAYMENTS,
+    IBAN,
+    STRANGER,
+    TRANSACTIONS,
+    b,
+    bank,
+    document,
+)
+
+DAY1, DAY2, DAY3 = "2025-06-30", "2025-07-01", "2025-07-02"
+SELECT = ("--select", "+fct_open_items", "+fct_payment_matches", "+fct_unapplied_cash")
+TESTED = ("int_payment_allocations_posted", "int_payments", "int_payment_applications")
+LEDGER = """select payment_id, document_id, cast(amount as varchar), unapplied_reason,
+                   posting_kind, cast(posting_date as varchar), cast(posted_on as varchar),
+                   reversal_id
+            from intermediate.int_payment_allocations_posted"""
+MATCHES = """select payment_id, document_id, cast(applied_amount as varchar), match_method
+             from marts.fct_payment_matches order by all"""
+UNAPPLIED = """select payment_id, cast(amount as varchar), reason
+               from marts.fct_unapplied_cash order by all"""
+
+
+def arrived(con: duckdb.DuckDBPyConnection, seqs: Iterable[int], day: str) -> None:
+    """Record files (by the _file_seq their rows carry) as arrived on ``day``."""
+    files = [{"file_seq": seq, "status": "loaded", "arrival_date": date.fromisoformat(day)}
+             for seq in seqs]  # fmt: skip
+    insert(con, "ingested_files", files)
+
+
+def build(warehouse: Path, work: Path, as_of: str) -> None:
+    """The models for one day, then the ledger's own data tests for that day."""
+    day = ("--vars", f"{{as_of_date: '{as_of}'}}")
+    for args in (("run", *day, *SELECT), ("test", *day, "--select", *TESTED)):
+        result = run_dbt(warehouse, work, *args)
+        assert result.returncode == 0, result.stdout[-6000:]
+
+
+def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
+    return {
+        "matches": rows(warehouse, MATCHES),
+        "unapplied": rows(warehouse, UNAPPLIED),
+        "open": rows(
+            warehouse,
+            "select document_id, cast(open_amount as varchar) from marts.fct_open_items "
+            "order by all",
+        ),
+    }
+
+
+@pytest.fixture(scope="module")
+def days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    folder = tmp_path_factory.mktemp("posted")
+    path = folder / "warehouse.duckdb"
+    r1 = bank("R1", "2025-06-25", "150.00", STRANGER + "06", "Neukunde", "RE-2025-001201")
+    with duckdb.connect(str(path)) as con:
+        ensure_raw_schema(con)
+        insert(con, "erp__customers", CUSTOMERS)
+        insert(con, "erp__documents", DOCUMENTS)
+        insert(con, "bank__transactions", [*TRANSACTIONS, r1])
+        insert(con, "erp__payments", ERP_PAYMENTS)
+        arrived(con, range(1, 5), DAY1)
+    found: dict[str, object] = {}
+    seeded = run_dbt(path, folder, "seed")  # the reference tables the models join
+    assert seeded.returncode == 0, seeded.stdout[-6000:]
+
+    build(path, folder, DAY1)
+    found["day1_ledger"] = rows(path, LEDGER + " order by all")
+    found["day1"] = snapshot(path)
+
+    with duckdb.connect(str(path)) as con:
+        late = bank("L2", "2025-05-01", "100.00", IBAN["G"], "THETA BAU") | {"_file_seq": 5}
+        insert(con, "bank__transactions", [late])
+        invoice = document("RE-2025-001201", "C10010", "2025-06-20", "2025-07-20", "150.00")
+        insert(con, "erp__documents", [invoice | {"_file_seq": 6}])
+        arrived(con, (5, 6), DAY2)
+    build(path, folder, DAY2)
+    found["day2_ledger"] = rows(path, LEDGER + " order by all")
+    found["day2"] = snapshot(path)
+
+    with duckdb.connect(str(path)) as con:
+        reversal = {
+            "reversal_id": "rev-1",
+            "at": datetime(2025, 7, 2, 9, 30),
+            "actor": "controller.anna",
+            "payment_id": b("B03"),
+            "document_id": "RE-2025-000103",
+            "posting_date": date(2025, 7, 2),
+            "reason": "B03 paid the credit note's invoice, see call of 1 July",
+        }
+        insert(con, "ops__allocation_reversals", [reversal])
+    build(path, folder, DAY3)
+    found["day3_ledger"] = rows(path, LEDGER + " order by all")
+    found["day3"] = snapshot(path)
+    build(path, folder, DAY3)
+    found["day3_rerun_ledger"] = rows(path, LEDGER + " order by all")
+
+    build(path, folder, DAY1)
+    found["day1_again"] = snapshot(path)
+    found["ledger_after_past_run"] = rows(path, LEDGER + " order by all")
+    return found
+
+
+def posted_on(ledger: list[tuple], day: str) -> set[tuple]:
+    return {row for row in ledger if row[6] == day}
+
+
+def test_day_one_opens_the_ledger_with_each_payment_on_its_own_day(days):
+    ledger = days["day1_ledger"]
+    assert {row[4] for row in ledger} == {"opening"}
+    b16 = sorted(row[:5] + row[5:6] for row in ledger if row[0] == b("B16"))
+    assert b16 == [
+        (b("B16"), "RE-2025-000701", "100.00", None, "opening", "2025-05-17"),
+        (b("B16"), "RE-2025-000702", "150.00", None, "opening", "2025-05-17"),
+    ]
+    r1 = [row[:6] for row in ledger if row[0] == b("R1")]
+    assert r1 == [(b("R1"), None, "150.00", "no_match", "opening", "2025-06-25")]
+
+
+def test_a_late_credit_is_posted_on_its_arrival_day_and_moves_nothing_posted(days):
+    assert posted_on(days["day2_ledger"], DAY1) == posted_on(days["day1_ledger"], DAY1)
+    l2 = {row for row in posted_on(days["day2_ledger"], DAY2) if row[0] == b("L2")}
+    assert l2 == {(b("L2"), None, "100.00", "document_already_settled", "posted", DAY2, DAY2, None)}
+    theta = {(b("B16"), "RE-2025-000701"), (b("B16"), "RE-2025-000702"),
+             (b("B17"), "RE-2025-000702"), (b("B17"), "RE-2025-000703")}  # fmt: skip
+    assert [m for m in days["day2"]["matches"] if m[:2] in theta] == [
+        m for m in days["day1"]["matches"] if m[:2] in theta
+    ]
+
+
+def test_a_retry_applies_what_was_unapplied_once_the_invoice_is_known(days):
+    r1 = {row for row in posted_on(days["day2_ledger"], DAY2) if row[0] == b("R1")}
+    assert r1 == {
+        (b("R1"), None, "-150.00", "no_match", "retry", DAY2, DAY2, None),
+        (b("R1"), "RE-2025-001201", "150.00", None, "retry", DAY2, DAY2, None),
+    }
+    assert (b("R1"), "RE-2025-001201", "150.00", "document_number") in days["day2"]["matches"]
+    assert not [u for u in days["day2"]["unapplied"] if u[0] == b("R1")]
+
+
+def test_a_reversal_reopens_the_invoice_and_parks_the_money(days):
+    posted = {row for row in posted_on(days["day3_ledger"], DAY3) if row[0] == b("B03")}
+    assert posted == {
+        (b("B03"), None, "300.00", "reversed", "reversal", DAY3, DAY3, "rev-1"),
+        (b("B03"), "RE-2025-000103", "-300.00", None, "reversal", DAY3, DAY3, "rev-1"),
+    }
+    assert ("RE-2025-000103", "300.00") in days["day3"]["open"]
+    assert ("RE-2025-000103", "300.00") not in days["day2"]["open"]
+    assert (b("B03"), "300.00", "reversed") in days["day3"]["unapplied"]
+    assert not [m for m in days["day3"]["matches"] if m[0] == b("B03")]
+
+
+def test_a_rerun_of_the_latest_day_posts_the_same_rows_once(days):
+    assert days["day3_rerun_ledger"] == days["day3_ledger"]
+
+
+def test_a_past_day_reads_the_books_as_posted_then_and_posts_nothing(days):
+    assert days["ledger_after_past_run"] == days["day3_ledger"]
+    # the cash ledger as posted by day 1, the invoice RE-2025-001201 (dated 06-20) and the
+    # credit L2 (booked 05-01) unknown, as they arrived on day 2: day 1's books exactly
+    assert days["day1_again"] == days["day1"]
+
+
+def test_every_payment_adds_up_to_the_cent_every_day(days):
+    for day in ("day1", "day2", "day3"):
+        ledger = days[f"{day}_ledger"]
+        totals: dict[str, Decimal] = {}
+        for row in ledger:
+            totals[row[0]] = totals.get(row[0], Decimal(0)) + Decimal(row[2])
+        assert totals[b("B03")] == Decimal("300.00")
+        assert totals[b("R1")] == Decimal("150.00")
