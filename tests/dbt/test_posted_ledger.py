@@ -7,10 +7,12 @@ row dated its payment's day. Day 2 (07-01) brings a late credit L2 from Theta, b
 RE-2025-000701 to L2 and moves B16 on, but the ledger keeps B16 and B17 as posted, and
 L2's 100.00 stays unapplied (document_already_settled), posted on its arrival day. Day 2
 also brings the invoice RE-2025-001201 that the unmatched credit R1 (day 1: no_match)
-names: a retry applies R1 to it. Day 3 (07-02) posts a controller's reversal of B03 on
-RE-2025-000103: the invoice is open again, B03's 300.00 waits as `reversed`; a re-run of
-day 3 posts the same rows once. Afterwards, as of day 1 the marts show day 1's books:
-the files of day 2 (raw.ingested_files.arrival_date) are not read for day 1.
+names: a retry applies R1 to it; and the ERP payment P-9 that clears RE-2025-000104, held
+by the bank credit B04, which is taken off it. Day 3 (07-02) posts a controller's
+reversal of B03 on RE-2025-000103: the invoice is open again, B03's 300.00 waits as
+`reversed`; a re-run of day 3 posts the same rows once. Afterwards, as of day 1 the
+marts show day 1's books: the files of day 2 (raw.ingested_files.arrival_date) are not
+read for day 1.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from tests.dbt.test_cash_application import (
     b,
     bank,
     document,
+    erp_payment,
 )
 
 DAY1, DAY2, DAY3 = "2025-06-30", "2025-07-01", "2025-07-02"
@@ -102,7 +105,9 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         insert(con, "bank__transactions", [late])
         invoice = document("RE-2025-001201", "C10010", "2025-06-20", "2025-07-20", "150.00")
         insert(con, "erp__documents", [invoice | {"_file_seq": 6}])
-        arrived(con, (5, 6), DAY2)
+        cleared = erp_payment("P-9", "C10001", "RE-2025-000104", "420.00", "2025-06-28")
+        insert(con, "erp__payments", [cleared | {"_file_seq": 7}])
+        arrived(con, (5, 6, 7), DAY2)
     build(path, folder, DAY2)
     found["day2_ledger"] = rows(path, LEDGER + " order by all")
     found["day2"] = snapshot(path)
@@ -167,6 +172,24 @@ def test_a_retry_applies_what_was_unapplied_once_the_invoice_is_known(days):
     assert not [u for u in days["day2"]["unapplied"] if u[0] == b("R1")]
 
 
+def test_the_erp_clearing_an_invoice_takes_it_from_the_bank_credit_that_held_it(days):
+    """P-9, an ERP payment of 06-28 arriving on day 2, clears RE-2025-000104, which the
+    ledger had settled with the bank credit B04 (day 1): the ERP is the book of record, so
+    B04's 420.00 comes off the invoice and waits as erp_cleared_otherwise; it is not
+    retried on RE-2025-000104 (day 3 posts nothing for B04)."""
+    posted = {row for row in posted_on(days["day2_ledger"], DAY2) if row[0] in (b("B04"), "P-9")}
+    kind = "erp_cleared_otherwise"
+    assert posted == {
+        (b("B04"), "RE-2025-000104", "-420.00", None, kind, DAY2, DAY2, None),
+        (b("B04"), None, "420.00", kind, kind, DAY2, DAY2, None),
+        ("P-9", "RE-2025-000104", "420.00", None, "posted", DAY2, DAY2, None),
+    }
+    assert ("P-9", "RE-2025-000104", "420.00", "erp_cleared") in days["day2"]["matches"]
+    assert not [m for m in days["day2"]["matches"] if m[0] == b("B04")]
+    assert (b("B04"), "420.00", kind) in days["day2"]["unapplied"]
+    assert not [row for row in posted_on(days["day3_ledger"], DAY3) if row[0] == b("B04")]
+
+
 def test_a_reversal_reopens_the_invoice_and_parks_the_money(days):
     posted = {row for row in posted_on(days["day3_ledger"], DAY3) if row[0] == b("B03")}
     assert posted == {
@@ -198,3 +221,4 @@ def test_every_payment_adds_up_to_the_cent_every_day(days):
             totals[row[0]] = totals.get(row[0], Decimal(0)) + Decimal(row[2])
         assert totals[b("B03")] == Decimal("300.00")
         assert totals[b("R1")] == Decimal("150.00")
+        assert totals[b("B04")] == Decimal("420.00")

@@ -19,6 +19,11 @@
 --                    cap): +x on the invoice, -x on the unapplied parts, reason by reason
 --   source_changed   an ERP payment whose amount changed since it was posted: its rows
 --                    are reversed (negated), and it is posted again as `posted`
+--   erp_cleared_otherwise  a new ERP payment clears an invoice that bank credits hold in
+--                    the ledger: the ERP is the book of record, so those credits' postings
+--                    on the invoice are taken back, latest first, as far as the ERP payment
+--                    needs, and wait as unapplied `erp_cleared_otherwise` (retried on other
+--                    invoices, never on this one again)
 --   reversal         a reversal a person asked for (app or CLI, ops store; reversal_id,
 --                    actor and reason there), posted on the first run on or after its
 --                    date: what the payment holds on the invoice is taken off it and
@@ -58,7 +63,8 @@ requested_reversals as (
 payments as (
     select
         payment_id,
-        amount
+        amount,
+        case when payment_source = 'erp' then erp_document_id end as erp_document_id
     from {{ ref('int_payments') }}
 ),
 
@@ -241,26 +247,42 @@ reversal_rows as (
     where effective.reversal_id is null
 ),
 
--- a payment and invoice once reversed are never paired again automatically
-reversed_pairs as (
-    select distinct
-        payment_id,
-        document_id
-    from posted
-    where posting_kind = 'reversal'
-        and document_id is not null
-    union
-    select
-        payment_id,
-        document_id
-    from reversals_due
-),
 
+
+-- payments not posted yet; what the proposal leaves of an ERP payment as "invoice already
+-- settled" is a clearing of the invoice the ERP names (the ERP is the book of record)
 to_post as (
-    select proposed.*
+    select
+        proposed.* replace (
+            case
+                when erp_clears.erp_document_id is not null then erp_clears.erp_document_id
+                else proposed.document_id
+            end as document_id,
+            case
+                when erp_clears.erp_document_id is not null then 'erp_cleared'
+                else proposed.match_method
+            end as match_method,
+            case
+                when erp_clears.erp_document_id is not null then {{ cash_confidence('erp_cleared') }}
+                else proposed.confidence
+            end as confidence,
+            case
+                when erp_clears.erp_document_id is not null then null
+                else proposed.unapplied_reason
+            end as unapplied_reason
+        )
     from proposed
     left join settled
         on proposed.payment_id = settled.payment_id
+    left join (
+        select payments.payment_id, payments.erp_document_id
+        from payments
+        cross join ledger
+        where payments.erp_document_id is not null
+            and not ledger.is_opening
+    ) as erp_clears
+        on proposed.payment_id = erp_clears.payment_id
+        and proposed.unapplied_reason = 'document_already_settled'
     where settled.payment_id is null
 ),
 
@@ -284,6 +306,139 @@ payment_document_posted as (
     from posted
     where document_id is not null
     group by payment_id, document_id
+),
+
+-- the ERP is the book of record: a new ERP payment clearing an invoice takes what bank
+-- credits hold on it, latest credit first, as far as it needs
+erp_clearings as (
+    select
+        to_post.document_id,
+        sum(to_post.amount) as cleared_amount
+    from to_post
+    cross join ledger
+    where to_post.match_method = 'erp_cleared'
+        and not ledger.is_opening
+    group by to_post.document_id
+),
+
+erp_shortfall as (
+    select
+        erp_clearings.document_id,
+        erp_clearings.cleared_amount - greatest(
+            coalesce(invoices.gross_amount, 0) - coalesce(document_posted.posted_amount, 0), 0
+        ) as shortfall
+    from erp_clearings
+    left join invoices
+        on erp_clearings.document_id = invoices.document_id
+    left join document_posted
+        on erp_clearings.document_id = document_posted.document_id
+),
+
+bank_holdings as (
+    select
+        posted.payment_id,
+        posted.payment_source,
+        posted.allocation_step,
+        posted.document_id,
+        sum(posted.amount) as amount,
+        posted.currency,
+        posted.payment_date,
+        posted.applied_date,
+        posted.match_method,
+        posted.confidence,
+        erp_shortfall.shortfall
+    from posted
+    inner join settled
+        on posted.payment_id = settled.payment_id
+    inner join erp_shortfall
+        on posted.document_id = erp_shortfall.document_id
+    where posted.payment_source = 'bank'
+        and erp_shortfall.shortfall > 0
+    group by all
+    having sum(posted.amount) > 0
+),
+
+displaced as (
+    select
+        *,
+        least(
+            amount,
+            greatest(shortfall - coalesce(sum(amount) over (
+                partition by document_id
+                order by payment_date desc, payment_id desc, applied_date desc
+                rows between unbounded preceding and 1 preceding
+            ), 0), 0)
+        ) as displaced_amount
+    from bank_holdings
+),
+
+displaced_per_document as (
+    select
+        document_id,
+        sum(displaced_amount) as displaced_amount
+    from displaced
+    group by document_id
+),
+
+displacement_rows as (
+    select
+        payment_id,
+        payment_source,
+        allocation_step,
+        document_id,
+        -displaced_amount as amount,
+        currency,
+        payment_date,
+        applied_date,
+        match_method,
+        confidence,
+        cast(null as varchar) as unapplied_reason,
+        cast(null as varchar) as reversal_id,
+        'erp_cleared_otherwise' as posting_kind
+    from displaced
+    where displaced_amount > 0
+
+    union all
+
+    select
+        payment_id,
+        any_value(payment_source),
+        'erp_cleared_otherwise' as allocation_step,
+        cast(null as varchar) as document_id,
+        sum(displaced_amount) as amount,
+        any_value(currency),
+        any_value(payment_date),
+        any_value(payment_date) as applied_date,
+        cast(null as varchar) as match_method,
+        cast(null as decimal(3, 2)) as confidence,
+        'erp_cleared_otherwise' as unapplied_reason,
+        cast(null as varchar) as reversal_id,
+        'erp_cleared_otherwise' as posting_kind
+    from displaced
+    where displaced_amount > 0
+    group by payment_id
+),
+
+-- a payment and invoice once reversed (by a person or by the ERP) are never paired again
+-- automatically
+reversed_pairs as (
+    select distinct
+        payment_id,
+        document_id
+    from posted
+    where posting_kind in ('reversal', 'erp_cleared_otherwise')
+        and document_id is not null
+    union
+    select
+        payment_id,
+        document_id
+    from reversals_due
+    union
+    select
+        payment_id,
+        document_id
+    from displaced
+    where displaced_amount > 0
 ),
 
 -- unapplied parts of standing payments, known by D, that a retry may apply; a returned
@@ -375,9 +530,12 @@ capped as (
                 greatest(
                     coalesce(invoices.gross_amount, 0)
                     - coalesce(document_posted.posted_amount, 0)
+                    + coalesce(displaced_per_document.displaced_amount, 0)
                     - coalesce(sum(claims.amount) over (
                         partition by claims.document_id
-                        order by claims.payment_date, claims.payment_id, claims.applied_date
+                        -- the ERP's own clearing first: it is the book of record
+                        order by (claims.match_method = 'erp_cleared') desc, claims.payment_date,
+                            claims.payment_id, claims.applied_date
                         rows between unbounded preceding and 1 preceding
                     ), 0),
                     0
@@ -390,6 +548,8 @@ capped as (
         on claims.document_id = invoices.document_id
     left join document_posted
         on claims.document_id = document_posted.document_id
+    left join displaced_per_document
+        on claims.document_id = displaced_per_document.document_id
 ),
 
 applied as (
@@ -500,6 +660,8 @@ postings as (
     select * from source_reversals
     union all
     select * from reversal_rows
+    union all
+    select * from displacement_rows
     union all
     select * from applied
     union all
