@@ -35,11 +35,12 @@ demo: setup
 	$(BIN)/forderwerk serve --host $(HOST) --port $(PORT) --dagster-port $(DAGSTER_PORT)
 
 test: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not long"
 
-# Thirty consecutive days of `forderwerk run` on the sample (make test runs the last 5)
+# Thirty consecutive days of `forderwerk run` on the sample (make test runs the last 5),
+# each replayed by `forderwerk rebuild`, and the replay of a generated company
 month: setup
-	FORDERWERK_SIM_DAYS=30 $(BIN)/pytest -q -s tests/test_thirty_days.py
+	FORDERWERK_SIM_DAYS=30 $(BIN)/pytest -q -s tests/test_thirty_days.py tests/test_replay_generated.py
 
 bench: setup
 	$(BIN)/forderwerk bench --invoices $(BENCH_INVOICES)
