@@ -108,23 +108,27 @@ def _workspace(settings: Settings) -> Settings:
 def compare(
     current: Path, rebuilt: Path, first: date | None = None
 ) -> tuple[dict[str, tuple[int, int]], list[str]]:
-    """Tables of the ledger (its rows posted from ``first`` on) and the marts that differ
-    (rows only on either side), and the tables compared. Lineage columns that only number
-    things (load times, file numbers) are not compared."""
+    """Tables of the ledger (its rows posted from ``first`` on) and the marts that differ,
+    as (rows only in the current warehouse, rows only in the rebuilt one), and the tables
+    compared; a table on one side only counts all its rows there. Lineage columns that
+    only number things (load times, file numbers) are not compared."""
     differences: dict[str, tuple[int, int]] = {}
+
+    def compared(tables: set[str]) -> set[str]:
+        return {
+            t for t in tables if (t.startswith("marts.") or t == LEDGER) and t not in NOT_COMPARED
+        }
+
     with (
         duckdb.connect(str(rebuilt), read_only=True) as con,
         attached(con, current, "current", read_only=True),
     ):
-        tables = sorted(
-            t
-            for t in table_names(con)
-            if (t.startswith("marts.") or t == LEDGER) and t not in NOT_COMPARED
-        )
-        for table in tables:
-            if table not in table_names(con, "current"):
-                differences[table] = (0, -1)
-                continue
+        mine, theirs = compared(table_names(con)), compared(table_names(con, "current"))
+        for table in sorted(mine ^ theirs):
+            side = "" if table in mine else "current."
+            (rows,) = con.execute(f"select count(*) from {side}{table}").fetchone()
+            differences[table] = (0, rows) if table in mine else (rows, 0)
+        for table in sorted(mine & theirs):
             columns = [
                 name
                 for (name,) in con.execute(
@@ -137,15 +141,15 @@ def compare(
             ]
             listed = ", ".join(f'"{c}"' for c in columns)
             where = f"where posted_on >= '{first}'" if first and table == LEDGER else ""
-            mine = f"select {listed} from {table} {where}"
-            theirs = f"select {listed} from current.{table} {where}"
+            rebuilt_rows = f"select {listed} from {table} {where}"
+            current_rows = f"select {listed} from current.{table} {where}"
             only_current, only_rebuilt = con.execute(
-                f"""select (select count(*) from ({theirs} except all {mine})),
-                           (select count(*) from ({mine} except all {theirs}))"""
+                f"""select (select count(*) from ({current_rows} except all {rebuilt_rows})),
+                           (select count(*) from ({rebuilt_rows} except all {current_rows}))"""
             ).fetchone()
             if only_current or only_rebuilt:
                 differences[table] = (only_current, only_rebuilt)
-    return differences, tables
+    return differences, sorted(mine | theirs)
 
 
 def rebuild(
