@@ -1,32 +1,30 @@
-"""The legal figures of a dunning notice: when default begins, statutory interest, the flat
-fee and how a payment is allocated. Pure functions on ``Decimal``; the law itself (rates,
-points, fees, periods) is data in ``actions/law/<code>.yaml``.
+"""The law of a dunning notice as data: ``actions/law/<code>.yaml`` (points, year days, flat
+fee, when default begins) and its reference-rate table, loaded and validated here; the flat
+fee and how a payment is allocated are pure functions on ``Decimal``.
 
-Conventions (the same as the dbt macros in ``dbt_project/macros/legal/``):
-
-- default (Verzug) begins on the day after the due date; without a due date,
-  ``days_after_invoice`` days after receipt of the invoice (BGB §286(3)), for a consumer
-  only when the invoice pointed this out (otherwise only a reminder puts them in default);
-- interest runs from the first day of default through the as-of date, both included, at the
-  reference rate of each period (periods start on 1 January and 1 July) plus the points for
-  the party, actual days / 365 (leap years too);
-- per-period amounts are summed unrounded and rounded half-up to cents once, at the end;
-- a period whose reference rate is not published yet raises :class:`UnknownBaseRate`
-  naming the half-year: interest is never guessed.
+Statutory interest has one home, the warehouse: ``int_open_items_interest_accrued`` computes
+when default began and the interest accrued per document and law (``marts.fct_interest_accrued``)
+and the dunning engine reads it. The warehouse reads the law through two dbt seeds this
+module generates from the YAML (``legal_terms.csv``, ``legal_reference_rates.csv``, for the
+laws the procedures use); ``python -m actions.legal`` checks that they agree and
+``--write-seeds`` rewrites them after a law file or a rate table changed.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
+import io
+import sys
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
 import yaml
 
-from core.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT, SEEDS_DIR
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -38,65 +36,16 @@ class LawConfigError(ValueError):
     """A law file (or its rate table) is malformed; the message names file and key."""
 
 
-class UnknownBaseRate(LookupError):
-    """Interest reaches into a period whose reference rate is not in the table (yet)."""
-
-    def __init__(self, period_start: date, table: Path):
-        self.period_start = period_start
-        self.half_year = half_year_label(period_start)
-        self.table = table
-        super().__init__(
-            f"no reference rate for the half-year {self.half_year} (from {period_start}) in "
-            f"{_display(table)}: add the published rate; interest reaching into it is not "
-            "computed"
-        )
-
-
 def cents(amount: Decimal) -> Decimal:
     """Round half-up to cents (the only rounding: at the end of a computation)."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def half_year_label(day: date) -> str:
-    return f"{day.year}-H{1 if day.month < 7 else 2}"
-
-
 def party_of(customer_type: str | None) -> str:
-    """``business`` for B2B, ``consumer`` for B2C, ``unknown`` otherwise."""
+    """``business`` for B2B, ``consumer`` for B2C, ``unknown`` otherwise (the warehouse's
+    ``legal_party`` macro maps the same way)."""
     kind = (customer_type or "").strip().upper()
     return {"B2B": "business", "B2C": "consumer"}.get(kind, "unknown")
-
-
-@dataclass(frozen=True)
-class RateTable:
-    """Reference rates by the day they apply from; each row holds until the next one, the
-    last one only for its own period (the next period's rate is not known yet)."""
-
-    rows: tuple[tuple[date, Decimal], ...]
-    source: Path
-    period_starts: tuple[tuple[int, int], ...] = ((1, 1), (7, 1))
-
-    def rate_for_period(self, period_start: date) -> Decimal:
-        if not self.rows or period_start < self.rows[0][0] or period_start > self.rows[-1][0]:
-            raise UnknownBaseRate(period_start, self.source)
-        rate = self.rows[0][1]
-        for valid_from, value in self.rows:
-            if valid_from > period_start:
-                break
-            rate = value
-        return rate
-
-    def period_start_of(self, day: date) -> date:
-        starts = [date(day.year, m, d) for m, d in self.period_starts]
-        before = [s for s in starts if s <= day]
-        if before:
-            return max(before)
-        month, dom = self.period_starts[-1]
-        return date(day.year - 1, month, dom)
-
-    def next_period_start(self, day: date) -> date:
-        starts = [date(y, m, d) for y in (day.year, day.year + 1) for m, d in self.period_starts]
-        return min(s for s in starts if s > day)
 
 
 @dataclass(frozen=True)
@@ -118,10 +67,9 @@ class Law:
     consumer_needs_notice: bool
     source: Path = field(default=LAW_DIR)
 
-    def rates(self) -> RateTable:
-        return _load_rates(
-            self.rate_table_path, self.rate_date_column, self.rate_value_column, self.period_starts
-        )
+    def rates(self) -> tuple[tuple[date, Decimal], ...]:
+        """The reference rates by the day they apply from, in date order."""
+        return _load_rates(self.rate_table_path, self.rate_date_column, self.rate_value_column)
 
 
 def load_law(code: str = "de", folder: Path = LAW_DIR) -> Law:
@@ -185,9 +133,7 @@ def _parse_law(code: str, doc: object, path: Path) -> Law:
 
 
 @cache
-def _load_rates(
-    path: Path, date_column: str, rate_column: str, period_starts: tuple[tuple[int, int], ...]
-) -> RateTable:
+def _load_rates(path: Path, date_column: str, rate_column: str) -> tuple[tuple[date, Decimal], ...]:
     if not path.exists():
         raise LawConfigError(f"{_display(path)}: reference rate table not found")
     rows = []
@@ -201,8 +147,7 @@ def _load_rates(
                     f"{_display(path)}, line {line}: needs {date_column} (YYYY-MM-DD) and "
                     f"{rate_column} (a decimal number)"
                 ) from None
-    rows.sort()
-    return RateTable(tuple(rows), path, period_starts)
+    return tuple(sorted(rows))
 
 
 def _decimal(value: object, where: str, key: str) -> Decimal:
@@ -217,100 +162,6 @@ def _display(path: Path) -> str:
         return str(path.relative_to(PROJECT_ROOT))
     except ValueError:
         return str(path)
-
-
-# --- default (Verzug) ---------------------------------------------------------------
-
-
-def default_start(
-    due_date: date | None,
-    law: Law,
-    *,
-    party: str = "business",
-    invoice_received: date | None = None,
-    consumer_notified: bool = False,
-    reminder_received: date | None = None,
-) -> date | None:
-    """The first day of default, or ``None`` while the debtor is not in default.
-
-    With a due date: the day after it (§286(2) no. 1). Without: ``days_after_invoice`` days
-    after receipt of the invoice (§286(3)); for a consumer only if the invoice pointed this
-    out. A reminder received after the claim fell due puts the debtor in default from the
-    day after its receipt (§286(1)), whichever comes first.
-    """
-    if due_date is not None:
-        return due_date + timedelta(days=1)
-    candidates = []
-    if invoice_received is not None and (
-        party == "business" or consumer_notified or not law.consumer_needs_notice
-    ):
-        candidates.append(invoice_received + timedelta(days=law.days_after_invoice + 1))
-    if reminder_received is not None:
-        candidates.append(reminder_received + timedelta(days=1))
-    return min(candidates) if candidates else None
-
-
-# --- interest -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class InterestPeriod:
-    start: date
-    end: date  # inclusive
-    days: int
-    rate_percent: Decimal  # reference rate + points
-    amount: Decimal  # unrounded
-
-
-@dataclass(frozen=True)
-class Interest:
-    amount: Decimal  # rounded to cents
-    periods: tuple[InterestPeriod, ...]
-
-
-def statutory_interest(
-    principal: Decimal,
-    start: date | None,
-    through: date,
-    law: Law,
-    *,
-    party: str,
-    rates: RateTable | None = None,
-) -> Interest:
-    """Interest on ``principal`` from ``start`` through ``through`` (both included).
-
-    Raises :class:`UnknownBaseRate` if any day falls in a period without a known rate.
-    """
-    if start is None or through < start or principal <= 0:
-        return Interest(ZERO, ())
-    return interest_on_balances([(start, principal)], through, law, party=party, rates=rates)
-
-
-def interest_on_balances(
-    balances: list[tuple[date, Decimal]],
-    through: date,
-    law: Law,
-    *,
-    party: str,
-    rates: RateTable | None = None,
-) -> Interest:
-    """Interest on a balance that changes: ``balances`` lists (from_date, principal) in
-    date order, each principal owed from its date until the next entry's date."""
-    table = rates or law.rates()
-    points = law.points[party]
-    periods: list[InterestPeriod] = []
-    for index, (start, principal) in enumerate(balances):
-        end = balances[index + 1][0] - timedelta(days=1) if index + 1 < len(balances) else through
-        end = min(end, through)
-        day = start
-        while day <= end and principal > 0:
-            period_end = min(end, table.next_period_start(day) - timedelta(days=1))
-            rate = table.rate_for_period(table.period_start_of(day)) + points
-            days = (period_end - day).days + 1
-            amount = principal * rate * days / (Decimal(100) * law.year_days)
-            periods.append(InterestPeriod(day, period_end, days, rate, amount))
-            day = period_end + timedelta(days=1)
-    return Interest(cents(sum((p.amount for p in periods), Decimal(0))), tuple(periods))
 
 
 # --- fees ---------------------------------------------------------------------------
@@ -347,3 +198,104 @@ def allocate_payment(
         parts.append(part)
         remaining -= part
     return Allocation(parts[0], parts[1], parts[2], remaining)
+
+
+# --- the dbt seeds --------------------------------------------------------------------
+
+LOOKUPS_DIR = SEEDS_DIR / "reference" / "lookups"
+TERMS_SEED = LOOKUPS_DIR / "legal_terms.csv"
+RATES_SEED = LOOKUPS_DIR / "legal_reference_rates.csv"
+TERMS_COLUMNS = (
+    "law_code",
+    "party",
+    "currency",
+    "interest_points",
+    "year_days",
+    "claims_flat_fee",
+    "flat_fee_amount",
+    "days_after_invoice",
+    "consumer_needs_notice",
+)
+RATES_COLUMNS = ("law_code", "valid_from", "rate_percent")
+#: the periods the warehouse splits interest at (int_base_rate_periods): half-years
+HALF_YEARS = ((1, 1), (7, 1))
+
+
+def laws_in_use() -> dict[str, Law]:
+    """The laws the dunning procedures name, loaded (an unknown law is a LawConfigError)."""
+    from actions.policy import load_policy  # the policy names laws; the law never needs it
+
+    codes = sorted({p.law for p in load_policy().procedures.values()})
+    return {code: load_law(code) for code in codes}
+
+
+def seed_rows(laws: dict[str, Law]) -> dict[Path, list[dict[str, str]]]:
+    """The rows of both seeds the law files imply, as the seeds' text."""
+    terms, rates = [], []
+    for code, law in sorted(laws.items()):
+        if law.period_starts != HALF_YEARS:
+            raise LawConfigError(
+                f"{_display(law.source)}: reference_rate.period_starts: the warehouse splits "
+                "interest at 1 January and 1 July only (int_base_rate_periods)"
+            )
+        for party in PARTIES:
+            values = (
+                code,
+                party,
+                law.currency,
+                f"{law.points[party]:.2f}",
+                law.year_days,
+                str(party in law.flat_fee_parties).lower(),
+                f"{law.flat_fee_amount:.2f}",
+                law.days_after_invoice,
+                str(law.consumer_needs_notice).lower(),
+            )
+            terms.append(dict(zip(TERMS_COLUMNS, map(str, values), strict=True)))
+        for valid_from, rate in law.rates():
+            values = (code, valid_from.isoformat(), f"{rate:.2f}")
+            rates.append(dict(zip(RATES_COLUMNS, values, strict=True)))
+    return {TERMS_SEED: terms, RATES_SEED: rates}
+
+
+def _seed_text(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def read_seed(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Keep the law seeds (legal_terms.csv, legal_reference_rates.csv) in step "
+        "with actions/law/*.yaml and their rate tables."
+    )
+    parser.add_argument("--write-seeds", action="store_true", help="rewrite both seeds")
+    args = parser.parse_args(argv)
+    wanted = seed_rows(laws_in_use())
+    columns = {TERMS_SEED: TERMS_COLUMNS, RATES_SEED: RATES_COLUMNS}
+    if args.write_seeds:
+        for path, rows in wanted.items():
+            path.write_text(_seed_text(columns[path], rows), encoding="utf-8")
+            print(f"wrote {_display(path)}")
+        return 0
+    stale = [path for path, rows in wanted.items() if not path.exists() or read_seed(path) != rows]
+    for path in stale:
+        print(
+            f"{_display(path)} differs from {_display(LAW_DIR)}: run python -m actions.legal "
+            "--write-seeds",
+            file=sys.stderr,
+        )
+    if stale:
+        return 1
+    print("law seeds and law files agree")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -16,8 +16,10 @@ Rules:
   is two deliveries of the same notice); its level, template and fee are those of its
   highest step. The dunning fee is booked once per notice (on the letter when there is
   one), the flat fee once per claim (the ledger knows what was booked).
-- Interest reaching into a half-year without a known base rate is held as unknown: the
-  notice states no figure for it and goes to approval.
+- Interest and the day default began are the warehouse's (``marts.fct_interest_accrued``,
+  per document and law), never recomputed here. Interest reaching into a half-year
+  without a known reference rate is held as unknown: the notice states no figure for it
+  and goes to approval.
 - A rejected step comes up again after ``REJECTION_HOLD_DAYS`` at the earliest (or the
   step's own waiting time, if longer).
 """
@@ -152,7 +154,8 @@ def _candidate(proposal: dict, data: WarehouseData, ctx: Context, plan: Plan) ->
     if stop is not None:
         plan.stops.append(stop)
         return None
-    candidate = _priced(proposal, item, customer, procedure, why, step, history, ctx, data.as_of)
+    accrued = data.interest.get((doc, procedure.law))
+    candidate = _priced(proposal, item, customer, procedure, why, step, history, accrued, ctx)
     if proposal.get("level") is not None and int(proposal["level"]) != step.level:
         candidate.notes.append(
             f"warehouse proposed level {proposal['level']}, the ledger's next is {step.level}"
@@ -209,27 +212,24 @@ def _priced(
     why: str,
     step: Step,
     history: DocumentHistory,
+    accrued: dict | None,
     ctx: Context,
-    as_of: date,
 ) -> Candidate:
     law = ctx.laws[procedure.law]
     party = legal.party_of(customer.get("customer_type"))
     units = Decimal(str(item.get("units_per_eur") or 1))
-    start = legal.default_start(
-        item.get("due_date"), law, party=party, invoice_received=item.get("issue_date")
-    )
-    in_default = start is not None and start <= as_of
+    # when default began and the interest accrued: the warehouse's (fct_interest_accrued),
+    # the one place they are computed; no row means not in default on the as-of date
+    in_default = accrued is not None
     interest, status, interest_from, note = None, "none", None, None
-    if step.charge_interest and in_default:
-        interest_from = start
-        try:
-            result = legal.statutory_interest(
-                Decimal(item["open_amount"]), start, as_of, law, party=party
-            )
-            interest, status = result.amount, "known"
-        except legal.UnknownBaseRate as exc:
+    if step.charge_interest and accrued is not None:
+        interest_from = accrued["default_start_date"]
+        if accrued["interest_amount"] is not None:
+            interest, status = Decimal(accrued["interest_amount"]), "known"
+        else:
+            missing = accrued["missing_base_rate_from"]
             status = "unknown"
-            note = f"{exc.period_start}: no base rate for {exc.half_year} ({exc.table.name})"
+            note = f"{missing}: no reference rate for {_half_year(missing)} (law {law.code})"
     flat = ZERO
     if step.charge_flat_fee and in_default:
         flat = legal.cents(
@@ -251,6 +251,10 @@ def _priced(
         flat_fee=flat,
         earlier_fees=history.fees_booked,
     )
+
+
+def _half_year(day: date) -> str:
+    return f"{day.year}-H{1 if day.month < 7 else 2}"
 
 
 def _deliveries(step: Step, customer: dict) -> tuple[str, ...]:

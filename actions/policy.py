@@ -43,6 +43,7 @@ SEED_COLUMNS = (
     "min_amount",
     "min_days_since_last_contact",
     "template",
+    "law",
 )
 
 
@@ -352,6 +353,7 @@ def seed_rows(policy: Policy) -> list[dict[str, str]]:
                 f"{s.min_amount:.2f}",
                 s.min_days_since_last_contact,
                 s.template,
+                procedure.law,
             )
             rows.append(dict(zip(SEED_COLUMNS, map(str, values), strict=True)))
     return sorted(rows, key=lambda r: (r["procedure"], int(r["step_number"])))

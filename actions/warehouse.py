@@ -14,6 +14,8 @@ import duckdb
 class WarehouseData:
     as_of: date
     proposals: list[dict] = field(default_factory=list)
+    #: (document_id, law_code) -> fct_interest_accrued row, for the proposals' documents
+    interest: dict[tuple[str, str], dict] = field(default_factory=dict)
     open_items: dict[str, dict] = field(default_factory=dict)  # document_id -> row
     customers: dict[str, dict] = field(default_factory=dict)  # customer_id -> row
     payments: list[dict] = field(default_factory=list)  # customer_id, document_id, date, amount
@@ -59,6 +61,7 @@ def read_warehouse(
     data.open_items = {
         r["document_id"]: r for r in _rows(con, "select * from marts.fct_open_items")
     }
+    data.interest = _read_interest(con)
     data.customers = _read_customers(con)
     data.payments = _read_payments(con, payments_after)
     data.unapplied = _read_unapplied(con)
@@ -66,6 +69,18 @@ def read_warehouse(
     if _columns(con, "marts", "fct_collector_worklist"):
         data.worklist = _rows(con, "select * from marts.fct_collector_worklist")
     return data
+
+
+def _read_interest(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict]:
+    """fct_interest_accrued for the documents with a proposal (only they can be priced)."""
+    if not _columns(con, "marts", "fct_interest_accrued"):
+        raise LookupError("marts.fct_interest_accrued is missing: run the pipeline first")
+    rows = _rows(
+        con,
+        """select * from marts.fct_interest_accrued
+           where document_id in (select document_id from marts.fct_dunning_proposals)""",
+    )
+    return {(r["document_id"], r["law_code"]): r for r in rows}
 
 
 def _read_customers(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:

@@ -196,8 +196,10 @@ def test_missing_base_rate_fails_and_names_the_period(tmp_path: Path):
     )
     assert result.returncode == 1, result.stdout[-4000:]
     assert (
-        "MISSING BASE RATE: no German base rate (BGB §247) in seed base_rates_de for "
-        "2026-07-01 to 2026-07-10 (7 open items" in result.stdout
+        "MISSING BASE RATE: no reference rate of law de for 2026-07-01 to 2026-07-10 (7 open "
+        "items accrue interest then): add the published rate for each half-year in that "
+        "period to the rate table of actions/law/de.yaml (German law: the Deutsche "
+        "Bundesbank's base rate, seeds/reference/base_rates_de.csv)" in result.stdout
     )
     assert "FAIL 7 base_rate_known_for_interest_span" in result.stdout
     rows = _rows(

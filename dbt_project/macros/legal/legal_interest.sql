@@ -1,25 +1,23 @@
-{#- Statutory default interest and the flat fee, BGB §288 with the base rate of §247.
+{#- Statutory default interest, e.g. BGB §288 with the base rate of §247. The law's figures
+    (points per party, days in a year, flat fee) are data: the seed legal_terms, generated
+    from actions/law/<code>.yaml.
 
     Conventions (documented in models/intermediate/dunning/_dunning__models.yml):
-    - rate = base rate of the half-year + 9 points for a claim between businesses (B2B,
-      §288(2)), + 5 points where a consumer is party (B2C, §288(1)) or the type is unknown;
-    - actual days / 365, also in leap years: the divisor stays 365 (a whole leap year
-      accrues 366/365 of the annual rate; we do not switch to 366);
-    - interest runs from the day after the due date through the as-of date inclusive;
+    - rate = reference rate of the half-year + the law's points for the party (German law:
+      9 for a claim between businesses, §288(2); 5 where a consumer is party, §288(1), or
+      the type is unknown);
+    - actual days / the law's year days (365 in Germany, leap years too: a whole leap year
+      accrues 366/365 of the annual rate);
+    - interest runs from the first day of default through the as-of date inclusive;
     - per-period amounts are summed unrounded and rounded half-up to cents once, at the
       end (legal_round_div_cents). -#}
 
-{#- Points over the base rate: 9 for businesses (B2B), 5 otherwise: consumers (B2C) and,
-    so that nothing is over-claimed, a customer whose type is unknown. -#}
-{% macro legal_interest_points(customer_type) -%}
-    cast(case when upper({{ customer_type }}) = 'B2B' then 9 else 5 end as decimal(9, 4))
+{#- The party of the law's terms (seed legal_terms) for a customer type: business for B2B,
+    consumer for B2C, unknown otherwise (actions.legal.party_of maps the same way). -#}
+{% macro legal_party(customer_type) -%}
+    case upper({{ customer_type }}) when 'B2B' then 'business' when 'B2C' then 'consumer'
+        else 'unknown' end
 {%- endmacro %}
-
-{#- Days in the interest year: 365, leap years included. -#}
-{% macro legal_interest_year_days() -%}365{%- endmacro %}
-
-{#- The flat fee per B2B claim in default (BGB §288(5)), in EUR. -#}
-{% macro legal_flat_fee_eur() -%}cast(40.00 as decimal(18, 2)){%- endmacro %}
 
 {#- principal x rate (percent) x days: exact decimal, to be divided by 100 x 365. -#}
 {% macro legal_interest_numerator(principal, rate_percent, days) -%}
@@ -27,9 +25,9 @@
         * cast({{ days }} as integer))
 {%- endmacro %}
 
-{#- numerator / (100 x 365), rounded half-up to cents. -#}
-{% macro legal_interest_from_numerator(numerator) -%}
-    {{ legal_round_div_cents(numerator, '100 * ' ~ legal_interest_year_days()) }}
+{#- numerator / (100 x the law's days in a year), rounded half-up to cents. -#}
+{% macro legal_interest_from_numerator(numerator, year_days) -%}
+    {{ legal_round_div_cents(numerator, '100 * ' ~ year_days) }}
 {%- endmacro %}
 
 {#- numerator / divisor rounded half-up to cents, exactly. Some engines (DuckDB) divide

@@ -1,22 +1,27 @@
 with
 
-base_rates as (
-    select * from {{ ref('base_rates_de') }}
+-- each law's reference rates (generated from actions/law/<code>.yaml and its rate table)
+reference_rates as (
+    select * from {{ ref('legal_reference_rates') }}
 ),
 
 rates as (
     select
+        law_code,
         cast(valid_from as date) as rate_valid_from,
-        cast(base_rate_percent as decimal(9, 4)) as base_rate_percent,
-        lead(cast(valid_from as date)) over (order by valid_from) as next_rate_valid_from
-    from base_rates
+        cast(rate_percent as decimal(9, 4)) as base_rate_percent,
+        lead(cast(valid_from as date)) over (partition by law_code order by valid_from)
+            as next_rate_valid_from
+    from reference_rates
 ),
 
 bounds as (
     select
+        law_code,
         min(rate_valid_from) as first_period_start,
         max(rate_valid_from) as last_period_start
     from rates
+    group by law_code
 ),
 
 digits as (
@@ -36,6 +41,7 @@ half_year_numbers as (
 -- the base rate is fixed for exactly these periods (BGB §247(1))
 half_years as (
     select
+        bounds.law_code,
         {{ legal_add_months('bounds.first_period_start', '6 * half_year_numbers.half_year_number') }}
             as period_start,
         {{ legal_add_days(
@@ -48,6 +54,7 @@ half_years as (
 
 known_half_years as (
     select
+        law_code,
         period_start,
         period_end
     from half_years
@@ -60,13 +67,15 @@ known_half_years as (
 -- be added from the Bundesbank's announcement, never assumed.
 final as (
     select
+        known_half_years.law_code,
         known_half_years.period_start,
         known_half_years.period_end,
         rates.base_rate_percent,
         rates.rate_valid_from
     from known_half_years
     inner join rates
-        on rates.rate_valid_from <= known_half_years.period_start
+        on rates.law_code = known_half_years.law_code
+        and rates.rate_valid_from <= known_half_years.period_start
         and (
             rates.next_rate_valid_from is null
             or rates.next_rate_valid_from > known_half_years.period_start

@@ -65,6 +65,8 @@ reached_steps as (
         cast(dunning_steps.min_amount as decimal(18, 2)) as step_min_amount,
         dunning_steps.min_days_since_last_contact,
         dunning_steps.template,
+        -- the law of the procedure: its interest and flat fee (int_open_items_interest_accrued)
+        dunning_steps.law as law_code,
         row_number() over (
             partition by open_invoices.document_id order by dunning_steps.step_number
         ) as step_rank

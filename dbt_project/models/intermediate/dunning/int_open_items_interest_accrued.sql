@@ -12,35 +12,64 @@ base_rate_periods as (
     select * from {{ ref('int_base_rate_periods') }}
 ),
 
--- interest runs from the day after the due date through the as-of date, both included,
--- on the principal open on the as-of date
-interest_spans as (
+-- each law's terms per party (generated from actions/law/<code>.yaml)
+legal_terms as (
+    select * from {{ ref('legal_terms') }}
+),
+
+-- default (Verzug) begins the day after the ERP due date (BGB §286(2) no. 1); without
+-- one, days_after_invoice days after the invoice (§286(3): issue date + 30 + 1), for a
+-- consumer only where the law does not ask the invoice to have pointed this out (then
+-- only a reminder puts them in default, and no interest runs here)
+defaults as (
     select
         open_items.document_id,
         open_items.customer_id,
         customers.customer_type,
+        legal_terms.law_code,
+        legal_terms.interest_points,
+        legal_terms.year_days,
+        legal_terms.claims_flat_fee,
+        legal_terms.flat_fee_amount as law_flat_fee_amount,
+        legal_terms.currency as law_currency,
         open_items.currency,
         open_items.open_amount as principal_amount,
-        -- the ERP due date, or issue date + 30 days where it has none (fct_open_items)
         open_items.effective_due_date as due_date,
-        {{ legal_add_days('open_items.effective_due_date', 1) }} as interest_start_date,
-        {{ as_of_date() }} as interest_end_date,
-        {{ legal_days_between('open_items.effective_due_date', as_of_date()) }} as interest_days,
-        {{ legal_interest_points('customers.customer_type') }} as interest_points
+        case
+            when open_items.due_date is not null
+                then {{ legal_add_days('open_items.due_date', 1) }}
+            when legal_terms.party = 'business' or not legal_terms.consumer_needs_notice
+                then {{ legal_add_days('open_items.issue_date', 'legal_terms.days_after_invoice + 1') }}
+        end as default_start_date
     from open_items
     left join customers
         on open_items.customer_id = customers.customer_id
+    inner join legal_terms
+        on legal_terms.party = {{ legal_party('customers.customer_type') }}
     where
         open_items.document_type = 'invoice'
         and open_items.open_amount > 0
-        and open_items.effective_due_date < {{ as_of_date() }}
+),
+
+-- interest runs from the first day of default through the as-of date, both included, on
+-- the principal open on the as-of date
+interest_spans as (
+    select
+        *,
+        default_start_date as interest_start_date,
+        {{ as_of_date() }} as interest_end_date,
+        {{ legal_days_between('default_start_date', as_of_date()) }} + 1 as interest_days
+    from defaults
+    where default_start_date <= {{ as_of_date() }}
 ),
 
 -- each span split at every 1 January and 1 July it crosses
 period_overlaps as (
     select
         interest_spans.document_id,
+        interest_spans.law_code,
         interest_spans.principal_amount,
+        interest_spans.year_days,
         cast(base_rate_periods.base_rate_percent + interest_spans.interest_points as decimal(9, 4))
             as interest_rate_percent,
         greatest(base_rate_periods.period_start, interest_spans.interest_start_date)
@@ -49,13 +78,15 @@ period_overlaps as (
             as accrual_end_date
     from interest_spans
     inner join base_rate_periods
-        on base_rate_periods.period_start <= interest_spans.interest_end_date
+        on base_rate_periods.law_code = interest_spans.law_code
+        and base_rate_periods.period_start <= interest_spans.interest_end_date
         and base_rate_periods.period_end >= interest_spans.interest_start_date
 ),
 
 period_accruals as (
     select
         document_id,
+        law_code,
         interest_rate_percent,
         accrual_start_date,
         accrual_end_date,
@@ -72,6 +103,7 @@ period_accruals as (
 accruals_per_document as (
     select
         document_id,
+        law_code,
         count(*) as period_count,
         sum(accrual_days) as covered_days,
         min(accrual_start_date) as first_covered_date,
@@ -84,7 +116,7 @@ accruals_per_document as (
             "'; '",
             'accrual_start_date') }} as periods_detail
     from period_accruals
-    group by document_id
+    group by document_id, law_code
 ),
 
 coverage as (
@@ -99,6 +131,7 @@ coverage as (
     from interest_spans
     left join accruals_per_document
         on interest_spans.document_id = accruals_per_document.document_id
+        and interest_spans.law_code = accruals_per_document.law_code
 ),
 
 -- base-rate periods are contiguous, so days without a rate lie at the start and/or the
@@ -106,9 +139,11 @@ coverage as (
 final as (
     select
         document_id,
+        law_code,
         customer_id,
         customer_type,
         due_date,
+        default_start_date,
         interest_start_date,
         interest_end_date,
         cast(interest_days as integer) as interest_days,
@@ -119,7 +154,7 @@ final as (
         -- left empty, never guessed, when a day of the span has no base rate
         case
             when covered_days = interest_days
-                then {{ legal_interest_from_numerator('interest_numerator') }}
+                then {{ legal_interest_from_numerator('interest_numerator', 'year_days') }}
         end as interest_amount,
         currency,
         covered_days < interest_days as is_base_rate_missing,
@@ -138,10 +173,10 @@ final as (
         periods_detail,
         -- BGB §288(5): EUR 40 once per claim against a business in default
         case
-            when upper(customer_type) = 'B2B' then {{ legal_flat_fee_eur() }}
+            when claims_flat_fee then cast(law_flat_fee_amount as decimal(18, 2))
             else cast(0 as decimal(18, 2))
         end as flat_fee_amount,
-        'EUR' as flat_fee_currency
+        law_currency as flat_fee_currency
     from coverage
 )
 

@@ -45,9 +45,11 @@ priced as (
         steps_due.step_level >= 1
             and (upper(steps_due.customer_type) = 'B2B' or steps_due.dunning_level >= 1)
             as claims_default_costs,
-        upper(steps_due.customer_type) = 'B2B'
-            and steps_due.step_number = first_written_steps.first_written_step_number
+        -- with the first written step; whether the party owes it at all (German law: a
+        -- business) is the law's, in interest_accrued.flat_fee_amount
+        steps_due.step_number = first_written_steps.first_written_step_number
             as claims_flat_fee,
+        coalesce(interest_accrued.flat_fee_amount, 0) as law_flat_fee_amount,
         interest_accrued.document_id is not null as has_interest_span,
         interest_accrued.interest_amount as accrued_interest_amount,
         interest_accrued.interest_days,
@@ -58,6 +60,7 @@ priced as (
         on steps_due.procedure = first_written_steps.procedure
     left join interest_accrued
         on steps_due.document_id = interest_accrued.document_id
+        and steps_due.law_code = interest_accrued.law_code
     left join as_of_rates
         on steps_due.currency = as_of_rates.currency
 ),
@@ -77,7 +80,7 @@ amounts as (
         case
             when is_stopped or not claims_default_costs or not claims_flat_fee
                 then cast(0 as decimal(18, 2))
-            else cast(round({{ legal_flat_fee_eur() }} * units_per_eur, 2) as decimal(18, 2))
+            else cast(round(law_flat_fee_amount * units_per_eur, 2) as decimal(18, 2))
         end as flat_fee_amount
     from priced
 ),
