@@ -37,8 +37,12 @@ from orchestration.loading.app_events import REPLAY_MARKS, copy_marks
 from orchestration.loading.files import stage_into_landing
 from orchestration.loading.warehouse import attached, table_names
 
-#: the ledger and the marts: what the replay must reproduce exactly
-LEDGER = "intermediate.int_payment_allocations_posted"
+#: the ledgers (cash, credit-note set-offs) and the marts: what the replay must reproduce
+#: exactly
+LEDGERS = (
+    "intermediate.int_payment_allocations_posted",
+    "intermediate.int_credit_note_applications_posted",
+)
 #: the record of the ingest runs themselves (times, run ids, skipped and quarantined
 #: files), not of the books: a replay loads the same files in other runs
 NOT_COMPARED = {"marts.fct_ingested_files"}
@@ -80,8 +84,8 @@ def replay_plan(settings: Settings) -> dict[date, list[ArchivedFile]]:
         ).fetchall()
         for seq, source, archive_path, arrival in rows:
             plan[arrival].append(ArchivedFile(seq, source, Path(archive_path), arrival))
-        if LEDGER in table_names(con):
-            for (day,) in con.execute(f"select distinct posted_on from {LEDGER}").fetchall():
+        for ledger in set(LEDGERS) & table_names(con):
+            for (day,) in con.execute(f"select distinct posted_on from {ledger}").fetchall():
                 plan.setdefault(day, [])
     return dict(sorted(plan.items()))
 
@@ -108,7 +112,7 @@ def _workspace(settings: Settings) -> Settings:
 def compare(
     current: Path, rebuilt: Path, first: date | None = None
 ) -> tuple[dict[str, tuple[int, int]], list[str]]:
-    """Tables of the ledger (its rows posted from ``first`` on) and the marts that differ,
+    """Tables of the ledgers (their rows posted from ``first`` on) and the marts that differ,
     as (rows only in the current warehouse, rows only in the rebuilt one), and the tables
     compared; a table on one side only counts all its rows there. Lineage columns that
     only number things (load times, file numbers) are not compared."""
@@ -116,7 +120,7 @@ def compare(
 
     def compared(tables: set[str]) -> set[str]:
         return {
-            t for t in tables if (t.startswith("marts.") or t == LEDGER) and t not in NOT_COMPARED
+            t for t in tables if (t.startswith("marts.") or t in LEDGERS) and t not in NOT_COMPARED
         }
 
     with (
@@ -140,7 +144,7 @@ def compare(
                 if not name.startswith("_") and name not in ("loaded_at", "file_seq")
             ]
             listed = ", ".join(f'"{c}"' for c in columns)
-            where = f"where posted_on >= '{first}'" if first and table == LEDGER else ""
+            where = f"where posted_on >= '{first}'" if first and table in LEDGERS else ""
             rebuilt_rows = f"select {listed} from {table} {where}"
             current_rows = f"select {listed} from current.{table} {where}"
             only_current, only_rebuilt = con.execute(

@@ -21,7 +21,7 @@ CORE_MARTS = (
     "+int_customers_payment_behaviour",
 )
 #: ... built from the cash-application result, which the peers take as input too
-CASH_APPLICATION = ("+int_payment_applications", "+int_credit_note_applications")
+CASH_APPLICATION = ("+int_payment_applications", "+int_credit_note_applications_as_of")
 
 
 def core_selection() -> list[str]:

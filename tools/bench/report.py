@@ -406,7 +406,7 @@ METHOD = """## Method
   and ALL on the as-of date, and the 12-month amount-weighted average days late per
   customer. Forderwerk computes them with the dbt models (`core_marts`: `dbt run --select
   +fct_open_items +fct_aging +fct_kpis_daily +int_customers_payment_behaviour --exclude
-  +int_payment_applications +int_credit_note_applications`, 14 models; `dim_customers`
+  +int_payment_applications +int_credit_note_applications_as_of`, 14 models; `dim_customers`
   passes `avg_days_late` through unchanged) and, to separate dbt's own cost, as the same
   compiled SQL executed directly in DuckDB (`core_marts_duckdb`). These models compute
   more than the peers: statuses, dunning levels and every KPI for each of 400 days.
@@ -415,7 +415,7 @@ METHOD = """## Method
   collected at once). Both read the same input as Forderwerk, exported untimed from the
   built warehouse to Parquet: the raw ERP documents and customers, the raw ECB rates, and
   **the cash-application result** (`intermediate.int_payment_applications`,
-  `intermediate.int_credit_note_applications`), which they take as input rather than
+  `intermediate.int_credit_note_applications_as_of`), which they take as input rather than
   re-implementing payment matching; the dbt side is likewise started after cash
   application. Reading the Parquet and writing the results are part of their time, as
   reading raw tables and writing mart tables are part of dbt's.

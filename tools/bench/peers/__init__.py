@@ -4,7 +4,7 @@ in polars, on the same inputs, with the same definitions (dbt_project/METRICS.md
 Inputs (``INPUTS``), Parquet files exported untimed from the built warehouse: the raw ERP
 documents and customers (every version; the peers pick the latest themselves), the raw ECB
 rates, and the cash-application result (``intermediate.int_payment_applications``,
-``intermediate.int_credit_note_applications``), which the peers take as given instead of
+``intermediate.int_credit_note_applications_as_of``), which the peers take as given instead of
 re-implementing the matching. Reading the files is part of the timed work.
 
 Outputs (``OUTPUTS``), Parquet, with money as integer cents and ratios as scaled integers so
@@ -29,7 +29,7 @@ INPUTS = {
     "customers": "raw.erp__customers",
     "fx_rates": "raw.reference__fx_rates",
     "payment_applications": "intermediate.int_payment_applications",
-    "credit_note_applications": "intermediate.int_credit_note_applications",
+    "credit_note_applications": "intermediate.int_credit_note_applications_as_of",
 }
 OUTPUTS = ("open_items", "aging", "dso", "behaviour")
 

@@ -30,6 +30,8 @@
 --                    parked as unapplied `reversed` (never retried automatically, and the
 --                    pair is never retried again), so the invoice is open again. A
 --                    reversal that finds nothing posted is recorded with amount 0.
+-- An invoice's room is its gross amount less what standing payments and the credit-note
+-- set-offs posted before D (int_credit_note_applications_posted) hold on it.
 -- posting_date is D except for the opening. Consumers read the ledger as of a date
 -- through int_payment_allocations_as_of (posting_date <= as-of date): what was known then.
 {{ config(
@@ -37,7 +39,7 @@
     incremental_strategy='append',
     full_refresh=false,
     on_schema_change='append_new_columns',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where posted_on = {{ as_of_date() }} and not exists (select 1 from {{ this }} where posted_on > {{ as_of_date() }}){% endif %}"
+    pre_hook=cash_ledger_pre_hook()
 ) }}
 
 {%- set columns = [
@@ -45,6 +47,12 @@
     'payment_date', 'applied_date', 'match_method', 'confidence', 'unapplied_reason',
     'reversal_id'
 ] %}
+
+{#- The set-off ledger runs after this model (it takes what the day's payments leave), so it
+    is read as the table the days before wrote, not through ref(), which would be a cycle. -#}
+{%- set set_off_ledger = adapter.get_relation(
+    database=this.database, schema=this.schema,
+    identifier='int_credit_note_applications_posted') if execute else none %}
 
 with
 
@@ -77,30 +85,11 @@ invoices as (
 ),
 
 posted as (
-    {%- if is_incremental() %}
-    select
-        {{ columns | join(', ') }},
-        posting_kind,
-        posting_date,
-        posted_on
-    from {{ this }}
-    where posted_on <> {{ as_of_date() }}
-    {%- else %}
-    select
-        *,
-        cast(null as varchar) as posting_kind,
-        cast(null as date) as posting_date,
-        cast(null as date) as posted_on
-    from proposed
-    where false
-    {%- endif %}
+    {{ cash_ledger_posted(columns, 'proposed') }}
 ),
 
 ledger as (
-    select
-        count(*) = 0 as is_opening,
-        coalesce(max(posted_on) < {{ as_of_date() }}, true) as is_latest
-    from posted
+    {{ cash_ledger_state() }}
 ),
 
 posted_totals as (
@@ -298,6 +287,23 @@ document_posted as (
     group by posted.document_id
 ),
 
+-- what credit-note set-offs posted before today hold on each invoice
+set_offs_held as (
+    {%- if set_off_ledger is not none %}
+    select
+        document_id,
+        sum(amount) as held_amount
+    from {{ set_off_ledger }}
+    where posted_on < {{ as_of_date() }}
+    group by document_id
+    {%- else %}
+    select
+        cast(null as varchar) as document_id,
+        cast(0 as decimal(18, 2)) as held_amount
+    where false
+    {%- endif %}
+),
+
 payment_document_posted as (
     select
         payment_id,
@@ -325,13 +331,17 @@ erp_shortfall as (
     select
         erp_clearings.document_id,
         erp_clearings.cleared_amount - greatest(
-            coalesce(invoices.gross_amount, 0) - coalesce(document_posted.posted_amount, 0), 0
+            coalesce(invoices.gross_amount, 0) - coalesce(document_posted.posted_amount, 0)
+            - coalesce(set_offs_held.held_amount, 0),
+            0
         ) as shortfall
     from erp_clearings
     left join invoices
         on erp_clearings.document_id = invoices.document_id
     left join document_posted
         on erp_clearings.document_id = document_posted.document_id
+    left join set_offs_held
+        on erp_clearings.document_id = set_offs_held.document_id
 ),
 
 bank_holdings as (
@@ -363,11 +373,8 @@ displaced as (
         *,
         least(
             amount,
-            greatest(shortfall - coalesce(sum(amount) over (
-                partition by document_id
-                order by payment_date desc, payment_id desc, applied_date desc
-                rows between unbounded preceding and 1 preceding
-            ), 0), 0)
+            {{ cash_room_left('shortfall', 'amount', 'document_id',
+                'payment_date desc, payment_id desc, applied_date desc') }}
         ) as displaced_amount
     from bank_holdings
 ),
@@ -525,21 +532,18 @@ capped as (
         claims.*,
         case
             when ledger.is_opening then claims.amount
+            -- the ERP's own clearing first: it is the book of record
             else least(
                 claims.amount,
-                greatest(
-                    coalesce(invoices.gross_amount, 0)
+                {{ cash_room_left(
+                    'coalesce(invoices.gross_amount, 0)
                     - coalesce(document_posted.posted_amount, 0)
-                    + coalesce(displaced_per_document.displaced_amount, 0)
-                    - coalesce(sum(claims.amount) over (
-                        partition by claims.document_id
-                        -- the ERP's own clearing first: it is the book of record
-                        order by (claims.match_method = 'erp_cleared') desc, claims.payment_date,
-                            claims.payment_id, claims.applied_date
-                        rows between unbounded preceding and 1 preceding
-                    ), 0),
-                    0
-                )
+                    - coalesce(set_offs_held.held_amount, 0)
+                    + coalesce(displaced_per_document.displaced_amount, 0)',
+                    'claims.amount',
+                    'claims.document_id',
+                    "(claims.match_method = 'erp_cleared') desc, claims.payment_date,
+                    claims.payment_id, claims.applied_date") }}
             )
         end as posted_amount
     from claims
@@ -550,6 +554,8 @@ capped as (
         on claims.document_id = document_posted.document_id
     left join displaced_per_document
         on claims.document_id = displaced_per_document.document_id
+    left join set_offs_held
+        on claims.document_id = set_offs_held.document_id
 ),
 
 applied as (
@@ -636,12 +642,12 @@ unapplied_taken as (
         cast(null as varchar) as document_id,
         -least(
             unapplied_parts.open_amount,
-            greatest(retried.retried_amount - coalesce(sum(unapplied_parts.open_amount) over (
-                partition by unapplied_parts.payment_id
-                order by unapplied_parts.unapplied_reason, unapplied_parts.applied_date,
-                    unapplied_parts.allocation_step
-                rows between unbounded preceding and 1 preceding
-            ), 0), 0)
+            {{ cash_room_left(
+                'retried.retried_amount',
+                'unapplied_parts.open_amount',
+                'unapplied_parts.payment_id',
+                'unapplied_parts.unapplied_reason, unapplied_parts.applied_date,
+                unapplied_parts.allocation_step') }}
         ) as amount,
         unapplied_parts.currency,
         unapplied_parts.payment_date,

@@ -17,7 +17,7 @@ payment_applications as (
 ),
 
 credit_note_applications as (
-    select * from {{ ref('int_credit_note_applications') }}
+    select * from {{ ref('int_credit_note_applications_as_of') }}
 ),
 
 applications as (

@@ -1,0 +1,55 @@
+{#- What the two posted ledgers (int_payment_allocations_posted and
+    int_credit_note_applications_posted) share: insert-only tables that post on the latest
+    day only, a re-run of which replaces what that day posted. -#}
+
+{#- The pre-hook of a ledger: a re-run of the latest posted day first deletes that day's
+    rows (a failed or corrected day); a run for an earlier day deletes nothing, since later
+    days built on it. Returned as text that dbt renders when the hook runs. -#}
+{% macro cash_ledger_pre_hook() -%}
+    {{ return("{% if is_incremental() %}delete from {{ this }} where posted_on = {{ as_of_date() }} and not exists (select 1 from {{ this }} where posted_on > {{ as_of_date() }}){% endif %}") }}
+{%- endmacro %}
+
+{#- The body of the `posted` CTE: the rows posted on days other than the as-of date (on
+    the first run none, with the columns of `empty_from`, a CTE with `columns`). -#}
+{% macro cash_ledger_posted(columns, empty_from) -%}
+    {%- if is_incremental() %}
+    select
+        {{ columns | join(', ') }},
+        posting_kind,
+        posting_date,
+        posted_on
+    from {{ this }}
+    where posted_on <> {{ as_of_date() }}
+    {%- else %}
+    select
+        *,
+        cast(null as varchar) as posting_kind,
+        cast(null as date) as posting_date,
+        cast(null as date) as posted_on
+    from {{ empty_from }}
+    where false
+    {%- endif %}
+{%- endmacro %}
+
+{#- The body of the `ledger` CTE over `posted`: is_opening (nothing posted yet: the run
+    takes history over) and is_latest (no later day posted: only then does the run post). -#}
+{% macro cash_ledger_state() -%}
+    select
+        count(*) = 0 as is_opening,
+        coalesce(max(posted_on) < {{ as_of_date() }}, true) as is_latest
+    from posted
+{%- endmacro %}
+
+{#- What is left of `room` for a row once the rows before it (in `order_by`, within
+    `partition_by`) took their `amount`, never below zero: filling an invoice's room in
+    order, taking bank credits back latest first, taking a retry off unapplied parts. -#}
+{% macro cash_room_left(room, amount, partition_by, order_by) -%}
+    greatest(
+        {{ room }} - coalesce(sum({{ amount }}) over (
+            partition by {{ partition_by }}
+            order by {{ order_by }}
+            rows between unbounded preceding and 1 preceding
+        ), 0),
+        0
+    )
+{%- endmacro %}
