@@ -26,8 +26,8 @@ from actions.company import COMPANY_FILE, Company, load_company
 from actions.ops_store import all_events, engine_for
 from actions.planning import Context, Plan, plan_day
 from actions.policy import PROCEDURES_DIR, Policy, load_policy
-from actions.stops import Stop, StopChecker, merge_events
-from actions.warehouse import WarehouseData, read_warehouse
+from actions.stops import Stop, StopChecker, customers_with_lapsed_promises, merge_events
+from actions.warehouse import WarehouseData, read_events, read_warehouse
 from core.settings import Settings
 
 #: warehouse worklist tasks the engine carries out itself (with a ledger entry)
@@ -146,7 +146,7 @@ def _decide(
     report.uncertain += recover_interrupted(engine)
     report.decisions += approvals.apply_decisions(engine)
     report.cancelled += approvals.expire_approvals(engine, as_of, config.approval_expiry_days)
-    data = read_warehouse(con, as_of, payments_after=_payments_after(as_of, config))
+    data = _read(con, as_of, config, engine)
     report.cancelled += cancel_stale(engine, data, _context(setup, data, engine, config))
     plan = plan_day(data, _context(setup, data, engine, config))
     report.stops, report.skipped = plan.stops, plan.skipped
@@ -154,6 +154,27 @@ def _decide(
     report.awaiting_approval = route_for_approval(engine)
     report.decisions += approvals.apply_decisions(engine)
     return report, data
+
+
+def _read(
+    con: duckdb.DuckDBPyConnection, as_of: date, config: EngineConfig, engine: sa.Engine
+) -> WarehouseData:
+    """What the run needs from the warehouse: besides the proposals, the documents of
+    actions not yet delivered (cancel_stale checks them) and the customers whose promise
+    lapsed (broken-promise tasks), never every open item."""
+    pending = ledger.actions(engine, states=ledger.CANCELLABLE_STATES)
+    items = ledger.items(engine, [a["action_id"] for a in pending])
+    bulk_events = read_events(con)
+    return read_warehouse(
+        con,
+        as_of,
+        payments_after=_payments_after(as_of, config),
+        documents={i["document_id"] for rows in items.values() for i in rows},
+        customers=customers_with_lapsed_promises(
+            merge_events(bulk_events, all_events(engine)), as_of
+        ),
+        events=bulk_events,
+    )
 
 
 def _payments_after(as_of: date, config: EngineConfig) -> date:
@@ -664,7 +685,7 @@ def preview(
     config = config or EngineConfig()
     engine = engine or engine_for(settings)
     setup = _setup(config)
-    data = read_warehouse(con, as_of, payments_after=_payments_after(as_of, config))
+    data = _read(con, as_of, config, engine)
     plan = plan_day(data, _context(setup, data, engine, config))
     rows = []
     for action in plan.actions:

@@ -112,18 +112,7 @@ class StopChecker:
                 self.last_contact_event[e["customer_id"]] = max(filter(None, (known, day)))
 
     def _latest_by_scope(self) -> dict[tuple[str, str, str], dict]:
-        """Latest event per (customer, document or '*', kind); on equal times the one that
-        stops dunning wins (as in int_collection_statuses)."""
-        latest: dict[tuple[str, str, str], dict] = {}
-        for e in self.events:
-            kind = STATUS_OF.get(e["type"])
-            if kind is None:
-                continue
-            key = (e["customer_id"], e.get("document_id") or "*", kind)
-            rank = (str(e["at"]), e["type"] in STOPS_DUNNING, e["event_id"])
-            if key not in latest or rank > latest[key][0]:
-                latest[key] = (rank, e)
-        return {k: v[1] for k, v in latest.items()}
+        return latest_by_scope(self.events)
 
     def _scoped(self, customer_id: str, document_id: str, kind: str) -> list[dict]:
         return [
@@ -205,7 +194,7 @@ class StopChecker:
             items_of[item["customer_id"]].append((d, item))
         for (customer_id, scope, kind), e in sorted(self.latest.items()):
             until = _day(e.get("until"))
-            if kind != "promise" or until is None or not window_start <= until < self.as_of:
+            if not _promise_lapsed(kind, until, window_start, self.as_of):
                 continue
             docs = tuple(
                 sorted(
@@ -236,3 +225,34 @@ class StopChecker:
                     )
                 )
         return out
+
+
+def latest_by_scope(events: list[dict]) -> dict[tuple[str, str, str], dict]:
+    """Latest event per (customer, document or '*', kind); on equal times the one that
+    stops dunning wins (as in int_collection_statuses)."""
+    latest: dict[tuple[str, str, str], tuple] = {}
+    for e in events:
+        kind = STATUS_OF.get(e["type"])
+        if kind is None:
+            continue
+        key = (e["customer_id"], e.get("document_id") or "*", kind)
+        rank = (str(e["at"]), e["type"] in STOPS_DUNNING, e["event_id"])
+        if key not in latest or rank > latest[key][0]:
+            latest[key] = (rank, e)
+    return {k: v[1] for k, v in latest.items()}
+
+
+def _promise_lapsed(kind: str, until: date | None, window_start: date, as_of: date) -> bool:
+    """A promise whose date passed within the window (a broken promise, if items stay open)."""
+    return kind == "promise" and until is not None and window_start <= until < as_of
+
+
+def customers_with_lapsed_promises(events: list[dict], as_of: date) -> set[str]:
+    """The customers whose latest promise's date passed within the window: the only ones
+    whose open items a broken-promise task needs (the dunning run reads just theirs)."""
+    window_start = as_of - timedelta(days=BROKEN_PROMISE_WINDOW_DAYS)
+    return {
+        customer_id
+        for (customer_id, _, kind), e in latest_by_scope(events).items()
+        if _promise_lapsed(kind, _day(e.get("until")), window_start, as_of)
+    }

@@ -4,6 +4,7 @@ optional tables may be missing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -40,14 +41,24 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
 
 
 def read_warehouse(
-    con: duckdb.DuckDBPyConnection, as_of: date, *, payments_after: date | None = None
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    *,
+    payments_after: date | None = None,
+    documents: Iterable[str] = (),
+    customers: Iterable[str] = (),
+    events: list[dict] | None = None,
 ) -> WarehouseData:
     """Proposals, open items, customers, payments and unapplied cash of the as-of date.
 
     The marts are built for one as-of date; a mart of another date is an error (the
-    pipeline has to run for ``as_of`` first). ``payments_after``: only payments dated
-    after that day are read (the stops look at the last few days only; the whole
-    history is a million rows of Python dicts at 1 M invoices)."""
+    pipeline has to run for ``as_of`` first). Only what the run can act on or must check
+    is read into Python, never every open item (a million rows of dicts at 1 M
+    invoices): the open items with a proposal and ``documents`` (those of actions not yet
+    delivered), every open item of ``customers`` (those whose promise lapsed), the open
+    credit notes of the customers of these items, and those customers. ``payments_after``:
+    only payments dated after that day are read (the stops look at the last few days
+    only). ``events``: the bulk events, if the caller read them already (read_events)."""
     if not _columns(con, "marts", "fct_dunning_proposals"):
         raise LookupError("marts.fct_dunning_proposals is missing: run the pipeline first")
     data = WarehouseData(as_of=as_of)
@@ -58,14 +69,14 @@ def read_warehouse(
         raise LookupError(
             f"marts.fct_dunning_proposals is for {dates}, not {as_of}: run the pipeline for {as_of}"
         )
-    data.open_items = {
-        r["document_id"]: r for r in _rows(con, "select * from marts.fct_open_items")
-    }
+    data.open_items = _read_open_items(con, sorted(documents), sorted(customers))
     data.interest = _read_interest(con)
-    data.customers = _read_customers(con)
+    data.customers = _read_customers(
+        con, sorted({r["customer_id"] for r in [*data.open_items.values(), *data.proposals]})
+    )
     data.payments = _read_payments(con, payments_after)
     data.unapplied = _read_unapplied(con)
-    data.events = _read_events(con)
+    data.events = read_events(con) if events is None else events
     if _columns(con, "marts", "fct_collector_worklist"):
         data.worklist = _rows(con, "select * from marts.fct_collector_worklist")
     return data
@@ -83,9 +94,43 @@ def _read_interest(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict
     return {(r["document_id"], r["law_code"]): r for r in rows}
 
 
-def _read_customers(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
-    """dim_customers, which carries the ERP's contact data (e-mail, phone, address)."""
-    return {r["customer_id"]: r for r in _rows(con, "select * from marts.dim_customers")}
+def _read_open_items(
+    con: duckdb.DuckDBPyConnection, documents: list[str], customers: list[str]
+) -> dict[str, dict]:
+    """The open items read_warehouse names, by document_id."""
+    rows = _rows(
+        con,
+        """with wanted as (
+               select document_id from marts.fct_dunning_proposals
+               union
+               select unnest(cast(? as varchar[]))
+           ),
+           wanted_customers as (
+               select customer_id from marts.fct_open_items
+               where document_id in (select document_id from wanted)
+               union
+               select unnest(cast(? as varchar[]))
+           )
+           select * from marts.fct_open_items
+           where document_id in (select document_id from wanted)
+               or customer_id in (select unnest(cast(? as varchar[])))
+               or (document_type = 'credit_note' and open_amount < 0
+                   and customer_id in (select customer_id from wanted_customers))""",
+        [documents, customers, customers],
+    )
+    return {r["document_id"]: r for r in rows}
+
+
+def _read_customers(con: duckdb.DuckDBPyConnection, customer_ids: list[str]) -> dict[str, dict]:
+    """dim_customers (which carries the ERP's contact data: e-mail, phone, address) of
+    ``customer_ids``."""
+    rows = _rows(
+        con,
+        """select * from marts.dim_customers
+           where customer_id in (select unnest(cast(? as varchar[])))""",
+        [customer_ids],
+    )
+    return {r["customer_id"]: r for r in rows}
 
 
 def _read_payments(con: duckdb.DuckDBPyConnection, after: date | None) -> list[dict]:
@@ -113,7 +158,7 @@ def _read_unapplied(con: duckdb.DuckDBPyConnection) -> list[dict]:
     )
 
 
-def _read_events(con: duckdb.DuckDBPyConnection) -> list[dict]:
+def read_events(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Events that came in bulk files; the app's own the engine reads from the ops store,
     where they are written (so one entered a minute ago counts)."""
     if not _columns(con, "marts", "fct_crm_events"):

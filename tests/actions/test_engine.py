@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from actions import approvals, ledger, ops_store
+from actions import engine as engine_module
 from actions.engine import (
     MassCancellation,
     plan_and_record,
@@ -775,3 +776,41 @@ def test_only_a_payment_within_the_grace_window_holds_the_next_notice(
     report = run(settings, world, config, later)
     stops = [(s.document_id, s.reason) for s in report.stops]
     assert (("RE-1", "payment_received") in stops) is held
+
+
+# --- what the run reads --------------------------------------------------------------
+
+
+def test_the_run_reads_only_the_items_it_can_act_on(settings, config):
+    """Of C1's items the overdue one (a proposal) and C1's open credit note; not C1's item
+    due in 60 days (no step reached), not C2's items (nothing due, no promise), not C2's
+    credit note. C3 promised to pay by yesterday: all of C3's open items, since a broken
+    promise names them; and the document of an action planned earlier but not delivered."""
+    world = World(
+        AS_OF,
+        customers=[Customer("C1"), Customer("C2"), Customer("C3")],
+        invoices=[
+            Invoice("RE-1", "C1", days_ago(10), D("1000.00")),
+            Invoice("RE-3", "C1", AS_OF + timedelta(days=60), D("80.00")),
+            Invoice("GS-1", "C1", days_ago(20), D("-50.00"), document_type="credit_note"),
+            Invoice("RE-4", "C2", AS_OF + timedelta(days=60), D("70.00")),
+            Invoice("GS-2", "C2", days_ago(20), D("-30.00"), document_type="credit_note"),
+            Invoice("RE-5", "C3", AS_OF + timedelta(days=20), D("90.00")),
+        ],
+    )
+    engine = engine_for(settings)
+    record_event(
+        engine, Event("C3", "promise", "Anna", amount=D("90.00"), currency="EUR", until=days_ago(1))
+    )
+    con = warehouse(world)
+    data = engine_module._read(con, AS_OF, config, engine)
+    assert sorted(data.open_items) == ["GS-1", "RE-1", "RE-5"]
+    assert sorted(data.customers) == ["C1", "C3"]
+    # an action planned for C2's RE-4 earlier, not delivered yet: its document is checked
+    later = AS_OF + timedelta(days=70)
+    plan_and_record(settings, warehouse(replace(world, as_of=later)), later, config=config)
+    assert "RE-4" in {
+        i["document_id"] for a in actions(settings) for i in items_of(settings, a["action_id"])
+    }
+    data = engine_module._read(con, AS_OF, config, engine)
+    assert "RE-4" in data.open_items
