@@ -159,6 +159,19 @@ def build_parser() -> argparse.ArgumentParser:
         "the others keep their rows in bench/results.json (default: all)",
     )
 
+    prof = sub.add_parser(
+        "profile",
+        help="where the daily increment's dbt time goes, per model (bench/profiles/)",
+    )
+    prof.add_argument("--invoices", type=int, default=200_000)
+    prof.add_argument("--seed", type=int, default=42)
+    prof.add_argument(
+        "--against",
+        type=int,
+        default=None,
+        help="another size profiled before: fit each model's scaling exponent between both",
+    )
+
     serve = sub.add_parser("serve", help="the Dagster UI and the Streamlit app, until Ctrl-C")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8501)
@@ -186,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         "bench": cmd_bench, "deliveries": cmd_deliveries, "resend": cmd_resend,
         "mark-sent": cmd_mark_sent, "accept-state": cmd_accept_state, "publish": cmd_publish,
         "backup": cmd_backup, "restore": cmd_restore, "backfill": cmd_backfill,
-        "reverse": cmd_reverse, "rebuild": cmd_rebuild,
+        "reverse": cmd_reverse, "rebuild": cmd_rebuild, "profile": cmd_profile,
     }  # fmt: skip
     return handlers[args.command](args)
 
@@ -539,6 +552,22 @@ def cmd_bench(args: argparse.Namespace) -> int:
         console.print(f"[red]{exc}[/red]")
         return 2
     console.print(f"results: {results} and {results.with_suffix('.json')}")
+    return 0
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    from tools.bench import DEFAULT_OUT_DIR
+    from tools.bench.profile import profile
+
+    try:
+        path, text = profile(
+            args.invoices, seed=args.seed, out_dir=DEFAULT_OUT_DIR, against=args.against
+        )
+    except FileNotFoundError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 2
+    print(text)
+    console.print(f"profile: {path}")
     return 0
 
 

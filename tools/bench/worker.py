@@ -113,6 +113,52 @@ def dbt(spec: dict) -> Callable[[], dict]:
     return work
 
 
+def dbt_profile(spec: dict) -> Callable[[], dict]:
+    """A dbt command run in this process with one dbt thread, timing each node: wall
+    seconds and this process's CPU seconds between dbt's NodeStart and NodeFinished events
+    (DuckDB's own threads included; with one dbt thread no other node runs meanwhile)."""
+    import os
+
+    os.environ.update(_settings().dbt_environment())
+    arguments = [*spec["command"][1:], "--threads", "1"]
+    nodes: dict[str, dict] = {}
+
+    def on_event(event) -> None:
+        name = event.info.name
+        if name not in ("NodeStart", "NodeFinished"):
+            return
+        info = event.data.node_info
+        wall, cpu = time.perf_counter(), _own_cpu_seconds()
+        if name == "NodeStart":
+            nodes[info.unique_id] = {"start": wall, "cpu_start": cpu}
+            return
+        node = nodes.setdefault(info.unique_id, {"start": wall, "cpu_start": cpu})
+        node.update(
+            seconds=round(wall - node.pop("start"), 3),
+            cpu_seconds=round(cpu - node.pop("cpu_start"), 3),
+            name=info.node_name,
+            resource_type=info.resource_type,
+            materialized=info.materialized,
+            status=info.node_status,
+            relation=info.node_relation.relation_name,
+        )
+
+    def work() -> dict:
+        from dbt.cli.main import dbtRunner
+
+        done = dbtRunner(callbacks=[on_event]).invoke(arguments)
+        if not done.success:
+            raise RuntimeError(f"dbt {arguments[0]} failed: {done.exception}")
+        return {"nodes": {k: v for k, v in nodes.items() if "seconds" in v}}
+
+    return work
+
+
+def _own_cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
+
+
 def duckdb_sql(spec: dict) -> Callable[[], dict]:
     """The compiled SQL of dbt models, executed in one DuckDB connection, without dbt."""
     from orchestration.loading.warehouse import connect
@@ -214,6 +260,7 @@ def peer(spec: dict) -> Callable[[], dict]:
 TASKS: dict[str, Callable[[dict], Callable[[], dict]]] = {
     "dagster_job": dagster_job,
     "dbt": dbt,
+    "dbt_profile": dbt_profile,
     "duckdb_sql": duckdb_sql,
     "dunning_preview": dunning_preview,
     "render": render,

@@ -1,0 +1,78 @@
+"""forderwerk profile: the scaling exponent, the proportion check and the code fingerprint
+(hand-computed), and once end to end on a tiny generated company (marked long)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from tools.bench.profile import code_fingerprint, profile, report, scaling_exponent
+
+
+def test_scaling_exponent_through_two_sizes():
+    # 5x the invoices, 5x the time: linear, k = 1; 25x the time: k = 2; same time: k = 0
+    assert scaling_exponent(2.0, 10.0, 200_000, 1_000_000) == pytest.approx(1.0)
+    assert scaling_exponent(2.0, 50.0, 200_000, 1_000_000) == pytest.approx(2.0)
+    assert scaling_exponent(3.0, 3.0, 200_000, 1_000_000) == pytest.approx(0.0)
+    # 1.3x over 5x the history: k = ln 1.3 / ln 5 = 0.163
+    assert scaling_exponent(1.0, 1.3, 1, 5) == pytest.approx(math.log(1.3) / math.log(5))
+    assert scaling_exponent(0.001, 1.0, 1, 5) is None  # too small to fit
+
+
+def result(invoices: int, seconds: float, nodes: list[tuple]) -> dict:
+    return {
+        "invoices": invoices,
+        "as_of": "2026-10-30",
+        "seconds": seconds,
+        "cpu_seconds": seconds,
+        "peak_rss_mb": 500,
+        "nodes": [
+            {"node": n, "seconds": s, "cpu_seconds": s, "rows": r, "status": "success"}
+            for n, s, r in nodes
+        ],
+    }
+
+
+def test_report_fits_each_node_and_checks_the_proportion():
+    small = result(
+        200_000, 10.0, [("model.fct_open_items", 2.0, 100), ("test.unique_x", 1.0, None)]
+    )
+    large = result(
+        1_000_000, 20.0, [("model.fct_open_items", 10.0, 500), ("test.unique_x", 1.0, None)]
+    )
+    text = report(large, small)
+    assert "seconds by kind: model 10.0, test 1.0" in text
+    lines = {
+        line.split()[0]: line.split()
+        for line in text.splitlines()
+        if line.startswith(("model.", "test."))
+    }
+    assert lines["model.fct_open_items"][1:] == ["10.00", "10.00", "500", "1.00"]  # 5x: k = 1
+    assert lines["test.unique_x"][1:] == ["1.00", "1.00", "0.00"]  # no rows, k = 0
+    # 20 / 10 = 2.00x, k = ln 2 / ln 5 = 0.43: not within 1.3x
+    assert "proportion: 2.00x the increment at 200,000 invoices (k = 0.43), NOT within" in text
+
+
+def test_the_fingerprint_follows_the_code(tmp_path: Path):
+    models = tmp_path / "dbt_project" / "models"
+    models.mkdir(parents=True)
+    (models / "a.sql").write_text("select 1")
+    first = code_fingerprint(tmp_path)
+    (models / "notes.txt").write_text("not code")
+    assert code_fingerprint(tmp_path) == first
+    (models / "a.sql").write_text("select 2")
+    assert code_fingerprint(tmp_path) != first
+
+
+@pytest.mark.long
+def test_profile_a_tiny_company(tmp_path: Path):
+    path, text = profile(2000, seed=7, out_dir=tmp_path)
+    found = json.loads(path.read_text())
+    names = {n["node"] for n in found["nodes"]}
+    assert {"model.int_payment_allocations_posted", "model.fct_open_items"} <= names
+    rows = {n["node"]: n["rows"] for n in found["nodes"]}
+    assert rows["model.fct_open_items"] > 0
+    assert "model.fct_open_items" in text or len(found["nodes"]) > 25

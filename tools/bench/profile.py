@@ -1,0 +1,200 @@
+"""`forderwerk profile`: where the daily increment's dbt time goes, model by model.
+
+On the benchmark's generated company of ``invoices`` invoices (cached, as for the bench),
+the base state (the pipeline run for the day before the increment) is built once and kept
+per size, seed and fingerprint of the code that builds it. A profile run clones it,
+ingests the increment day's files (untimed) and runs ``dbt build`` for the increment day
+in a worker process with one dbt thread, timing every node (wall and CPU seconds between
+dbt's NodeStart and NodeFinished events), then counts each model's rows. The profile is
+written to ``bench/profiles/n<invoices>-s<seed>.json``; with ``against`` (another size
+profiled before), each node's scaling exponent k in t ~ n^k is fitted between the two
+sizes, and the totals are checked for proportion: a day of the same size should cost
+the same at any history size (issue 19 asks for at most 1.3x from 200 k to 1 M).
+
+Not measured: bytes spilled to disk (DuckDB frees its spill files within each statement
+and reports no per-statement total).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+
+from core.settings import PROJECT_ROOT, dbt_executable
+from tools.bench import dbt_cli, homes
+from tools.bench.company import BenchCompany, ensure_company
+from tools.bench.harness import _environment, _run_dbt
+from tools.bench.process import run_worker
+
+#: what builds the base state: a change here makes a new one
+FINGERPRINTED = ("actions", "core", "orchestration", "seeds/reference", "dbt_project/models",
+                 "dbt_project/macros", "dbt_project/dbt_project.yml", "tools/generate")  # fmt: skip
+FINGERPRINT_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".csv", ".j2", ".po"}
+#: issue 19: the increment at 1 M within 1.3x of the increment at 200 k
+PROPORTION_LIMIT = 1.3
+
+
+@dataclass
+class NodeProfile:
+    node: str  # unique_id without the project, e.g. model.int_payments
+    seconds: float
+    cpu_seconds: float
+    rows: int | None  # rows of the model's table after the run (None: a view or a test)
+    status: str
+
+
+def code_fingerprint(root: Path = PROJECT_ROOT) -> str:
+    """A short hash of every file that builds a base state (paths and contents)."""
+    digest = hashlib.sha256()
+    for name in FINGERPRINTED:
+        path = root / name
+        files = [path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []
+        for file in files:
+            if file.is_file() and file.suffix in FINGERPRINT_SUFFIXES:
+                digest.update(str(file.relative_to(root)).encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def profile(
+    invoices: int, *, seed: int = 42, out_dir: Path, against: int | None = None
+) -> tuple[Path, str]:
+    """Profile the increment at ``invoices``; returns the profile's path and the report."""
+    company = ensure_company(out_dir / "cache", invoices, seed)
+    work = company.folder.parent / "profile"
+    env = _environment(work)
+    home = work / "home"
+    shutil.rmtree(work / "runs", ignore_errors=True)
+    _parse_manifest(env, home)
+    base = _base_state(company, work, env)
+    homes.staged(homes.cloned(base, home), company, "increment")
+    env = {**env, "FORDERWERK_HOME": str(home)}
+    day = company.end.isoformat()
+    ingest = {"task": "dagster_job", "job": "ingest_job", "as_of": day}
+    run_worker(ingest, work / "runs/ingest", env)
+    command = dbt_cli.command("build", day, work / "dbt", "--exclude-resource-type", "unit_test")
+    sample = run_worker({"task": "dbt_profile", "command": command}, work / "runs/profile", env)
+    nodes = _with_rows(sample.info["nodes"], home / "warehouse.duckdb")
+    result = {
+        "invoices": invoices,
+        "seed": seed,
+        "as_of": day,
+        "fingerprint": code_fingerprint(),
+        "seconds": sample.seconds,
+        "cpu_seconds": sample.cpu_seconds,
+        "peak_rss_mb": sample.peak_rss_mb,
+        "nodes": [asdict(n) for n in nodes],
+    }
+    path = out_dir / "profiles" / f"n{invoices}-s{seed}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    other = None
+    if against is not None:
+        other_path = out_dir / "profiles" / f"n{against}-s{seed}.json"
+        if not other_path.exists():
+            raise FileNotFoundError(f"{other_path}: profile {against} invoices first")
+        other = json.loads(other_path.read_text())
+    shutil.rmtree(home, ignore_errors=True)
+    return path, report(result, other)
+
+
+def _parse_manifest(env: dict[str, str], home: Path) -> None:
+    """The manifest the Dagster definitions load (as `make manifest`), untimed."""
+    homes.fresh(home)
+    parse_env = {k: v for k, v in env.items() if k != "DBT_TARGET_PATH"}
+    parse_env.update(homes.settings_for(home).dbt_environment())
+    _run_dbt([dbt_executable(), "parse", "--quiet", *dbt_cli.project_flags()], parse_env)
+
+
+def _base_state(company: BenchCompany, work: Path, env: dict[str, str]) -> Path:
+    """The warehouse and ops store after the pipeline for the base day, built once per
+    code fingerprint (the daily job, as `forderwerk run` runs it)."""
+    state = company.folder.parent / "states" / f"base-{code_fingerprint()}"
+    if (state / "warehouse.duckdb").exists():
+        return state
+    for old in state.parent.glob("base-*"):
+        homes.drop(old)  # another fingerprint's: stale
+    home = homes.staged(homes.fresh(work / "base-home"), company, "base")
+    spec = {"task": "dagster_job", "job": "daily_job", "as_of": company.base_day.isoformat()}
+    run_worker(spec, work / "runs" / "base", {**env, "FORDERWERK_HOME": str(home)})
+    return homes.keep(home, state)
+
+
+def _with_rows(nodes: dict[str, dict], warehouse: Path) -> list[NodeProfile]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        sizes = dict(
+            con.execute(
+                "select schema_name || '.' || table_name, estimated_size from duckdb_tables()"
+            ).fetchall()
+        )
+    out = []
+    for unique_id, node in nodes.items():
+        relation = (node.get("relation") or "").replace('"', "").split(".")[-2:]
+        rows = sizes.get(".".join(relation)) if node.get("resource_type") == "model" else None
+        kind = node.get("resource_type") or unique_id.split(".")[0]
+        out.append(
+            NodeProfile(
+                f"{kind}.{node.get('name') or unique_id}",
+                node["seconds"],
+                node["cpu_seconds"],
+                rows,
+                node.get("status", ""),
+            )
+        )
+    return sorted(out, key=lambda n: -n.seconds)
+
+
+def scaling_exponent(t_small: float, t_large: float, n_small: int, n_large: int) -> float | None:
+    """k in t ~ n^k through two points; None when a time is too small to say."""
+    if min(t_small, t_large) < 0.01 or n_small == n_large:
+        return None
+    return math.log(t_large / t_small) / math.log(n_large / n_small)
+
+
+def _seconds_by_kind(result: dict) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for node in result["nodes"]:
+        kind = node["node"].split(".", 1)[0]
+        totals[kind] = totals.get(kind, 0.0) + node["seconds"]
+    return dict(sorted(totals.items(), key=lambda kv: -kv[1]))
+
+
+def report(result: dict, other: dict | None = None, top: int = 25) -> str:
+    """The slowest nodes with seconds, CPU seconds, rows and (given another size) the
+    scaling exponent; the totals and, between two sizes, the proportion check."""
+    n = result["invoices"]
+    before = {x["node"]: x for x in other["nodes"]} if other else {}
+    lines = [
+        f"dbt build of the increment day {result['as_of']} at {n:,} invoices: "
+        f"{result['seconds']:.1f} s wall, {result['cpu_seconds']:.1f} s CPU, "
+        f"{result['peak_rss_mb']:.0f} MB peak (one dbt thread)",
+        "seconds by kind: "
+        + ", ".join(f"{kind} {secs:.1f}" for kind, secs in _seconds_by_kind(result).items()),
+        "",
+        f"{'node':58} {'s':>8} {'cpu s':>8} {'rows':>12}" + (f" {'k':>6}" if other else ""),
+    ]
+    for node in result["nodes"][:top]:
+        rows = f"{node['rows']:,}" if node["rows"] is not None else ""
+        line = f"{node['node'][:58]:58} {node['seconds']:8.2f} {node['cpu_seconds']:8.2f}"
+        line += f" {rows:>12}"
+        if other:
+            was = before.get(node["node"])
+            k = was and scaling_exponent(was["seconds"], node["seconds"], other["invoices"], n)
+            line += f" {k:6.2f}" if k is not None else f" {'':>6}"
+        lines.append(line)
+    if other:
+        ratio = result["seconds"] / other["seconds"]
+        k = scaling_exponent(other["seconds"], result["seconds"], other["invoices"], n)
+        verdict = "within" if ratio <= PROPORTION_LIMIT else "NOT within"
+        lines += [
+            "",
+            f"proportion: {ratio:.2f}x the increment at {other['invoices']:,} invoices "
+            f"(k = {k:.2f}), {verdict} the {PROPORTION_LIMIT}x a day of the same size may cost",
+        ]
+    return "\n".join(lines)
