@@ -484,20 +484,12 @@ def level_history(engine: sa.Engine, sent_up_to: int | None = None) -> list[dict
 
 
 def ledger_levels(engine: sa.Engine) -> list[dict]:
-    """The dunning level each document reached by what was actually sent, for the
-    warehouse (``int_dunning_levels``): document_id, dunning_level, last_dunned_date.
-    A sent friendly reminder is level 0 with its date."""
-    query = (
-        sa.select(
-            dunning_action_items.c.document_id,
-            sa.func.max(dunning_action_items.c.level).label("dunning_level"),
-            sa.func.max(dunning_actions.c.as_of_date).label("last_dunned_date"),
-        )
-        .join(dunning_actions, dunning_actions.c.action_id == dunning_action_items.c.action_id)
-        .where(dunning_actions.c.state == "sent")
-        .where(dunning_actions.c.action != "broken_promise")
-        .group_by(dunning_action_items.c.document_id)
-        .order_by(dunning_action_items.c.document_id)
-    )
-    with engine.connect() as con:
-        return [dict(r._mapping) for r in con.execute(query)]
+    """The dunning level each document has reached by what was actually sent and the day
+    of its last notice (a sent friendly reminder is level 0 with its date): the latest of
+    ``level_history``, as ``int_dunning_levels`` takes it on the latest day."""
+    latest: dict[str, dict] = {}
+    for row in level_history(engine):
+        known = latest.setdefault(row["document_id"], dict(row))
+        known["dunning_level"] = max(known["dunning_level"], row["dunning_level"])
+        known["last_dunned_date"] = max(known["last_dunned_date"], row["last_dunned_date"])
+    return [latest[d] for d in sorted(latest)]

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-import duckdb
-
 from actions import ops_store
 from core.business_day import business_today
+from core.serving import SnapshotMissing, SnapshotUnavailable, snapshot_rows
 from core.settings import Settings
 
 
@@ -39,19 +38,25 @@ class Holding:
 
 def holding(settings: Settings, payment_id: str, document_id: str) -> Holding | None:
     """The payment's applied amount on the invoice in the serving snapshot (None: none)."""
-    path = settings.serving_path
-    if not path.exists():
-        raise ReversalRefused(
-            f"no published snapshot at {path}: run the pipeline before reversing an allocation"
-        )
-    with duckdb.connect(str(path), read_only=True) as con:
-        row = con.execute(
+    try:
+        rows = snapshot_rows(
+            settings.serving_path,
             """select customer_id, sum(applied_amount), any_value(currency)
                from marts.fct_payment_matches
                where payment_id = ? and document_id = ?
                group by customer_id""",
             [payment_id, document_id],
-        ).fetchone()
+        )
+    except SnapshotMissing:
+        raise ReversalRefused(
+            f"no published snapshot at {settings.serving_path}: run the pipeline before "
+            "reversing an allocation"
+        ) from None
+    except SnapshotUnavailable as exc:
+        raise ReversalRefused(
+            f"the published snapshot cannot be read now ({exc}): try again"
+        ) from exc
+    row = rows[0] if rows else None
     if row is None or row[1] <= 0:
         return None
     return Holding(payment_id, document_id, row[0], Decimal(row[1]), row[2])

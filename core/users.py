@@ -21,9 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import bcrypt
-import duckdb
 import yaml
 
+from core.serving import SnapshotMissing, snapshot_rows
 from core.settings import Settings
 
 ROLES = ("cfo", "controller", "credit_manager", "collector", "admin")
@@ -176,14 +176,14 @@ def demo_password(user_name: str) -> str:
 
 
 def _collectors_in_snapshot(settings: Settings) -> list[str]:
-    path = settings.serving_path
-    if not path.exists():
-        return []
-    with duckdb.connect(str(path), read_only=True) as con:
-        rows = con.execute(
+    try:
+        rows = snapshot_rows(
+            settings.serving_path,
             "select distinct collector from marts.dim_customers "
-            "where collector is not null and trim(collector) <> '' order by collector"
-        ).fetchall()
+            "where collector is not null and trim(collector) <> '' order by collector",
+        )
+    except SnapshotMissing:
+        return []
     return [row[0] for row in rows]
 
 

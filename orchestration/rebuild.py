@@ -70,11 +70,15 @@ class RebuildReport:
         return self.failed_day is None and not self.differences
 
 
-def replay_plan(settings: Settings) -> dict[date, list[ArchivedFile]]:
-    """Each day to replay with the files that arrived on it, in arrival order: the days
-    files arrived and the days the ledger posted (a reversal or a retry needs no file)."""
+def replay_plan(
+    settings: Settings,
+) -> tuple[dict[date, list[ArchivedFile]], dict[str, dict[str, str]]]:
+    """Each day to replay with the files that arrived on it, in arrival order (the days
+    files arrived and the days a ledger posted: a reversal or a retry needs no file), and
+    the ops store's copy marks of each day; one read of the current warehouse."""
     plan: dict[date, list[ArchivedFile]] = defaultdict(list)
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        tables = table_names(con)
         rows = con.execute(
             """select file_seq, source, archive_path,
                       coalesce(arrival_date, cast(ingested_at as date))
@@ -84,16 +88,17 @@ def replay_plan(settings: Settings) -> dict[date, list[ArchivedFile]]:
         ).fetchall()
         for seq, source, archive_path, arrival in rows:
             plan[arrival].append(ArchivedFile(seq, source, Path(archive_path), arrival))
-        for ledger in set(LEDGERS) & table_names(con):
+        for ledger in set(LEDGERS) & tables:
             for (day,) in con.execute(f"select distinct posted_on from {ledger}").fetchall():
                 plan.setdefault(day, [])
-    return dict(sorted(plan.items()))
+        marks = copy_marks(con) if "raw.ops__copy_marks" in tables else {}
+    return dict(sorted(plan.items())), marks
 
 
-def _workspace(settings: Settings) -> Settings:
+def _workspace(settings: Settings, marks: dict[str, dict[str, str]]) -> Settings:
     """A fresh workspace beside the current one, with a copy of the ops store whose
-    continuity marks (of the current warehouse) are dropped: the new warehouse starts
-    empty on purpose."""
+    continuity marks (of the current warehouse) are dropped, the new warehouse starting
+    empty on purpose, and the current warehouse's copy ``marks`` to replay by."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = load_settings({"FORDERWERK_HOME": str(settings.home / "rebuild" / stamp)})
     target.ensure_workspace()
@@ -103,8 +108,6 @@ def _workspace(settings: Settings) -> Settings:
     with engine.begin() as con:
         con.execute(sa.delete(ops_store.continuity))
     engine.dispose()
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        marks = copy_marks(con) if "raw.ops__copy_marks" in table_names(con) else {}
     (target.home / REPLAY_MARKS).write_text(json.dumps(marks, indent=1), encoding="utf-8")
     return target
 
@@ -165,8 +168,8 @@ def rebuild(
     """Replay every day of the plan (up to ``until``) into a fresh workspace with
     ``run_day`` (the replay job for one day; False when it failed), then compare the marts
     and the ledger rows posted from ``first`` on."""
-    plan = replay_plan(settings)
-    target = _workspace(settings)
+    plan, marks = replay_plan(settings)
+    target = _workspace(settings, marks)
     report = RebuildReport(home=target.home)
     for day, files in plan.items():
         if until is not None and day > until:
