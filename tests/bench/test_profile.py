@@ -22,9 +22,10 @@ def test_scaling_exponent_through_two_sizes():
     assert scaling_exponent(0.001, 1.0, 1, 5) is None  # too small to fit
 
 
-def result(invoices: int, seconds: float, nodes: list[tuple]) -> dict:
+def result(invoices: int, seconds: float, nodes: list[tuple], day_rows: int = 1000) -> dict:
     return {
         "invoices": invoices,
+        "increment_rows": day_rows,
         "as_of": "2026-10-30",
         "seconds": seconds,
         "cpu_seconds": seconds,
@@ -54,6 +55,16 @@ def test_report_fits_each_node_and_checks_the_proportion():
     assert lines["test.unique_x"][1:] == ["1.00", "1.00", "0.00"]  # no rows, k = 0
     # 20 / 10 = 2.00x, k = ln 2 / ln 5 = 0.43: not within 1.3x
     assert "proportion: 2.00x the increment at 200,000 invoices (k = 0.43), NOT within" in text
+    # 12 / 10 = 1.20x on a day of 1 050 rows against 1 000 (5 % more, the same size): within
+    same = result(1_000_000, 12.0, [], day_rows=1050)
+    assert "1.20x the increment at 200,000 invoices (k = 0.11), within the 1.3x" in report(
+        same, small
+    )
+    # a day five times the size is not judged
+    bigger = result(1_000_000, 12.0, [], day_rows=5000)
+    assert "not judged: the days differ in size (1000 and 5000 rows loaded)" in report(
+        bigger, small
+    )
 
 
 def test_the_fingerprint_follows_the_code(tmp_path: Path):

@@ -38,6 +38,8 @@ FINGERPRINTED = ("actions", "core", "orchestration", "seeds/reference", "dbt_pro
 FINGERPRINT_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".csv", ".j2", ".po"}
 #: issue 19: the increment at 1 M within 1.3x of the increment at 200 k
 PROPORTION_LIMIT = 1.3
+#: days whose rows loaded differ by at most this share count as the same size
+SAME_DAY_TOLERANCE = 0.1
 
 
 @dataclass
@@ -77,7 +79,7 @@ def profile(
     env = {**env, "FORDERWERK_HOME": str(home)}
     day = company.end.isoformat()
     ingest = {"task": "dagster_job", "job": "ingest_job", "as_of": day}
-    run_worker(ingest, work / "runs/ingest", env)
+    ingested = run_worker(ingest, work / "runs/ingest", env)
     command = dbt_cli.command("build", day, work / "dbt", "--exclude-resource-type", "unit_test")
     sample = run_worker({"task": "dbt_profile", "command": command}, work / "runs/profile", env)
     nodes = _with_rows(sample.info["nodes"], home / "warehouse.duckdb")
@@ -85,6 +87,7 @@ def profile(
         "invoices": invoices,
         "seed": seed,
         "as_of": day,
+        "increment_rows": ingested.info.get("rows_loaded"),
         "fingerprint": code_fingerprint(),
         "seconds": sample.seconds,
         "cpu_seconds": sample.cpu_seconds,
@@ -189,12 +192,21 @@ def report(result: dict, other: dict | None = None, top: int = 25) -> str:
             line += f" {k:6.2f}" if k is not None else f" {'':>6}"
         lines.append(line)
     if other:
-        ratio = result["seconds"] / other["seconds"]
-        k = scaling_exponent(other["seconds"], result["seconds"], other["invoices"], n)
-        verdict = "within" if ratio <= PROPORTION_LIMIT else "NOT within"
-        lines += [
-            "",
-            f"proportion: {ratio:.2f}x the increment at {other['invoices']:,} invoices "
-            f"(k = {k:.2f}), {verdict} the {PROPORTION_LIMIT}x a day of the same size may cost",
-        ]
+        lines += ["", _proportion(result, other)]
     return "\n".join(lines)
+
+
+def _proportion(result: dict, other: dict) -> str:
+    """The increment's time against the other size's, judged only for days of the same
+    size (rows loaded within 10 %): a bigger day may cost more, a longer history may not."""
+    ratio = result["seconds"] / other["seconds"]
+    k = scaling_exponent(other["seconds"], result["seconds"], other["invoices"], result["invoices"])
+    text = f"proportion: {ratio:.2f}x the increment at {other['invoices']:,} invoices (k = {k:.2f})"
+    day, other_day = result.get("increment_rows"), other.get("increment_rows")
+    if not day or not other_day or abs(day / other_day - 1) > SAME_DAY_TOLERANCE:
+        sizes = f"{other_day or '?'} and {day or '?'} rows loaded"
+        return (
+            f"{text}; not judged: the days differ in size ({sizes}), the check needs the same day"
+        )
+    verdict = "within" if ratio <= PROPORTION_LIMIT else "NOT within"
+    return f"{text}, {verdict} the {PROPORTION_LIMIT}x a day of the same size may cost"

@@ -53,3 +53,13 @@
         0
     )
 {%- endmacro %}
+
+{#- The columns of an allocation row, in order: the proposal (int_payment_allocations),
+    the cash ledger (which adds reversal_id and its posting columns) and the ledger as of
+    a date all carry them. -#}
+{% macro cash_allocation_columns() -%}
+    {{ return([
+        'payment_id', 'payment_source', 'allocation_step', 'document_id', 'amount', 'currency',
+        'payment_date', 'applied_date', 'match_method', 'confidence', 'unapplied_reason'
+    ]) }}
+{%- endmacro %}

@@ -10,31 +10,16 @@ posted as (
     where posting_date <= {{ as_of_date() }}
 ),
 
+{%- set keys = cash_allocation_columns() | reject('equalto', 'amount') | list %}
+
 final as (
     select
-        payment_id,
-        payment_source,
-        allocation_step,
-        document_id,
-        cast(sum(amount) as decimal(18, 2)) as amount,
-        currency,
-        payment_date,
-        applied_date,
-        match_method,
-        confidence,
-        unapplied_reason
+        {%- for column in cash_allocation_columns() %}
+        {% if column == 'amount' %}cast(sum(amount) as decimal(18, 2)) as amount{% else %}{{ column }}{% endif %}{{ ',' if not loop.last }}
+        {%- endfor %}
     from posted
     group by
-        payment_id,
-        payment_source,
-        allocation_step,
-        document_id,
-        currency,
-        payment_date,
-        applied_date,
-        match_method,
-        confidence,
-        unapplied_reason
+        {{ keys | join(',\n        ') }}
     having sum(amount) <> 0
 )
 

@@ -42,11 +42,7 @@
     pre_hook=cash_ledger_pre_hook()
 ) }}
 
-{%- set columns = [
-    'payment_id', 'payment_source', 'allocation_step', 'document_id', 'amount', 'currency',
-    'payment_date', 'applied_date', 'match_method', 'confidence', 'unapplied_reason',
-    'reversal_id'
-] %}
+{%- set columns = cash_allocation_columns() + ['reversal_id'] %}
 
 {#- The set-off ledger runs after this model (it takes what the day's payments leave), so it
     is read as the table the days before wrote, not through ref(), which would be a cycle. -#}
