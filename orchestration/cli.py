@@ -171,6 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="another size profiled before: fit each model's scaling exponent between both",
     )
+    prof.add_argument(
+        "--day-as",
+        type=int,
+        default=None,
+        help="thin the increment day to the size of this company's day (same-size days)",
+    )
 
     serve = sub.add_parser("serve", help="the Dagster UI and the Streamlit app, until Ctrl-C")
     serve.add_argument("--host", default="127.0.0.1")
@@ -561,7 +567,11 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
     try:
         path, text = profile(
-            args.invoices, seed=args.seed, out_dir=DEFAULT_OUT_DIR, against=args.against
+            args.invoices,
+            seed=args.seed,
+            out_dir=DEFAULT_OUT_DIR,
+            against=args.against,
+            day_as=args.day_as,
         )
     except FileNotFoundError as exc:
         console.print(f"[red]{exc}[/red]")

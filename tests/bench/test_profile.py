@@ -87,3 +87,35 @@ def test_profile_a_tiny_company(tmp_path: Path):
     rows = {n["node"]: n["rows"] for n in found["nodes"]}
     assert rows["model.fct_open_items"] > 0
     assert "model.fct_open_items" in text or len(found["nodes"]) > 25
+
+
+def test_a_thinned_day_keeps_whole_customers_and_every_kth_bank_entry():
+    import zlib
+    from datetime import date
+
+    from tools.bench.company import split_events, split_world, thinned
+    from tools.generate.company import simulate
+    from tools.generate.config import CompanyConfig
+
+    config = CompanyConfig(seed=3, customers=60, invoices=1500, end=date(2026, 10, 30))
+    _, day = split_world(simulate(config), config.end)
+    kept = thinned(day, 3)
+    share = {d.customer.customer_id for d in kept.invoices}
+    assert share and all(zlib.crc32(c.encode()) % 3 == 0 for c in share)
+    assert [d.document_id for d in kept.invoices] == [
+        d.document_id for d in day.invoices if zlib.crc32(d.customer.customer_id.encode()) % 3 == 0
+    ]
+    for key, statements in day.statements.items():
+        for whole, thin in zip(statements, kept.statements[key], strict=True):
+            assert thin.entries == whole.entries[::3] and thin.opening == whole.opening
+    assert thinned(day, 1) is day
+    csv_text = (
+        b"event_id,at,actor,customer_id,document_id,type,amount,until,text\n"
+        b"E1,2026-10-29T10:00:00,A,C1,,note,,,x\n"
+        b"E2,2026-10-30T10:00:00,A,C1,,note,,,x\n"
+        b"E3,2026-10-30T11:00:00,A,C2,,note,,,x\n"
+    )
+    keep = [c for c in ("C1", "C2") if zlib.crc32(c.encode()) % 2 == 0]
+    before, on_day = split_events(csv_text, date(2026, 10, 30), 2)
+    assert before.decode().count("\n") == 2  # header + E1
+    assert [line.split(",")[3] for line in on_day.decode().splitlines()[1:]] == keep

@@ -15,6 +15,7 @@ import dataclasses
 import io
 import json
 import shutil
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -58,12 +59,16 @@ def customers_for(invoices: int) -> int:
     return max(50, invoices // INVOICES_PER_CUSTOMER)
 
 
-def ensure_company(cache_dir: Path, invoices: int, seed: int) -> BenchCompany:
-    """The cached company of this size and seed, generated first if missing (untimed)."""
-    folder = cache_dir / f"n{invoices}-s{seed}" / "company"
+def ensure_company(cache_dir: Path, invoices: int, seed: int, day_share: int = 1) -> BenchCompany:
+    """The cached company of this size and seed, generated first if missing (untimed).
+    ``day_share`` k > 1 keeps the increment day's activity of one customer in k (and one
+    bank entry in k): a day the size of a company k times smaller, on the whole history,
+    for comparing the increment's cost across history sizes."""
+    name = f"n{invoices}-s{seed}" + (f"-d{day_share}" if day_share > 1 else "")
+    folder = cache_dir / name / "company"
     marker = folder / "company.json"
     if not marker.exists():
-        _generate(folder, invoices, seed)
+        _generate(folder, invoices, seed, day_share)
     meta = json.loads(marker.read_text())
     return BenchCompany(
         folder=folder,
@@ -75,7 +80,7 @@ def ensure_company(cache_dir: Path, invoices: int, seed: int) -> BenchCompany:
     )
 
 
-def _generate(folder: Path, invoices: int, seed: int) -> None:
+def _generate(folder: Path, invoices: int, seed: int, day_share: int = 1) -> None:
     config = CompanyConfig(
         seed=seed, customers=customers_for(invoices), invoices=invoices, end=SAMPLE_END
     )
@@ -84,9 +89,10 @@ def _generate(folder: Path, invoices: int, seed: int) -> None:
     shutil.rmtree(partial, ignore_errors=True)
     day = config.end
     base, increment = split_world(world, day)
+    increment = thinned(increment, day_share)
     _write(partial / "base", _landing_files(config, base))
     _write(partial / "increment", _increment_files(config, increment, day))
-    events_base, events_day = split_events(ops.events_csv(world.events), day)
+    events_base, events_day = split_events(ops.events_csv(world.events), day, day_share)
     _write(partial / "base", [("ops/events_crm.csv", events_base)])
     if events_day.count(b"\n") > 1:  # the ingestion refuses header-only extracts
         _write(partial / "increment", [(f"ops/events_crm_day{day}.csv", events_day)])
@@ -94,6 +100,7 @@ def _generate(folder: Path, invoices: int, seed: int) -> None:
         "invoices": invoices,
         "customers": config.customers,
         "seed": seed,
+        "day_share": day_share,
         "end": day.isoformat(),
         "counts": {"base": _counts(base), "increment": _counts(increment)},
     }
@@ -129,13 +136,47 @@ def split_world(world: World, day: date) -> tuple[World, World]:
     return part(lambda d: d < day), part(lambda d: d == day)
 
 
-def split_events(content: bytes, day: date) -> tuple[bytes, bytes]:
-    """The CRM export split into events before ``day`` and events on ``day`` (by ``at``)."""
+def thinned(world: World, share: int) -> World:
+    """The day's activity of one customer in ``share`` (by a hash of the customer id, so a
+    customer's documents, payments and reports stay together) and one bank entry in
+    ``share`` of each statement; the statements keep their opening balances."""
+    if share <= 1:
+        return world
+
+    def kept(customer_id: str | None) -> bool:
+        return customer_id is not None and _bucket(customer_id, share)
+
+    return dataclasses.replace(
+        world,
+        invoices=[d for d in world.invoices if kept(d.customer.customer_id)],
+        credit_notes=[d for d in world.credit_notes if kept(d.customer.customer_id)],
+        outcome=dataclasses.replace(
+            world.outcome,
+            erp_payments=[p for p in world.outcome.erp_payments if kept(p.customer_id)],
+        ),
+        statements={
+            key: [dataclasses.replace(s, entries=s.entries[::share]) for s in statements]
+            for key, statements in world.statements.items()
+        },
+        reports={
+            name: [r for r in reports if kept(r.customer_id)]
+            for name, reports in world.reports.items()
+        },
+    )
+
+
+def _bucket(key: str, share: int) -> bool:
+    return zlib.crc32(key.encode()) % share == 0
+
+
+def split_events(content: bytes, day: date, share: int = 1) -> tuple[bytes, bytes]:
+    """The CRM export split into events before ``day`` and events on ``day`` (by ``at``),
+    of the latter those of one customer in ``share`` (as ``thinned``)."""
     rows = list(csv.reader(io.StringIO(content.decode())))
     header, body = rows[0], rows[1:]
-    at = header.index("at")
+    at, customer = header.index("at"), header.index("customer_id")
     before = [r for r in body if r[at][:10] < day.isoformat()]
-    on_day = [r for r in body if r[at][:10] == day.isoformat()]
+    on_day = [r for r in body if r[at][:10] == day.isoformat() and _bucket(r[customer], share)]
     return _csv_bytes(header, before), _csv_bytes(header, on_day)
 
 
