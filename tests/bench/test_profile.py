@@ -31,7 +31,14 @@ def result(invoices: int, seconds: float, nodes: list[tuple], day_rows: int = 10
         "cpu_seconds": seconds,
         "peak_rss_mb": 500,
         "nodes": [
-            {"node": n, "seconds": s, "cpu_seconds": s, "rows": r, "status": "success"}
+            {
+                "node": n,
+                "seconds": s,
+                "cpu_seconds": s,
+                "rows": r,
+                "status": "success",
+                "spilled_bytes": 3 * 2**20 if r else 0,
+            }
             for n, s, r in nodes
         ],
     }
@@ -51,8 +58,9 @@ def test_report_fits_each_node_and_checks_the_proportion():
         for line in text.splitlines()
         if line.startswith(("model.", "test."))
     }
-    assert lines["model.fct_open_items"][1:] == ["10.00", "10.00", "500", "1.00"]  # 5x: k = 1
-    assert lines["test.unique_x"][1:] == ["1.00", "1.00", "0.00"]  # no rows, k = 0
+    # seconds, CPU seconds, rows, MB spilled (3 MiB) and k: 5x the time on 5x the size, k = 1
+    assert lines["model.fct_open_items"][1:] == ["10.00", "10.00", "500", "3.0", "1.00"]
+    assert lines["test.unique_x"][1:] == ["1.00", "1.00", "0.0", "0.00"]  # no rows, k = 0
     # 20 / 10 = 2.00x, k = ln 2 / ln 5 = 0.43: not within 1.3x
     assert "proportion: 2.00x the increment at 200,000 invoices (k = 0.43), NOT within" in text
     # 12 / 10 = 1.20x on a day of 1 050 rows against 1 000 (5 % more, the same size): within

@@ -14,8 +14,9 @@ generated company's day grows with it; ``day_as`` thins the increment day to the
 a smaller company's (one customer in n / day_as, ``-d<k>`` in the file names), and the
 check is judged only when both days loaded about as many rows.
 
-Not measured: bytes spilled to disk (DuckDB frees its spill files within each statement
-and reports no per-statement total).
+Bytes spilled: the largest size DuckDB's spill folder (``<warehouse>.tmp/``) reached while
+a node ran, sampled every 20 ms (DuckDB deletes its spill files within each statement and
+reports no per-statement total; a spill shorter than 20 ms can be missed).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class NodeProfile:
     cpu_seconds: float
     rows: int | None  # rows of the model's table after the run (None: a view or a test)
     status: str
+    spilled_bytes: int = 0  # the largest DuckDB's spill folder grew while the node ran
 
 
 def code_fingerprint(root: Path = PROJECT_ROOT) -> str:
@@ -164,6 +166,7 @@ def _with_rows(nodes: dict[str, dict], warehouse: Path) -> list[NodeProfile]:
                 node["cpu_seconds"],
                 rows,
                 node.get("status", ""),
+                node.get("spilled_bytes", 0),
             )
         )
     return sorted(out, key=lambda n: -n.seconds)
@@ -196,12 +199,13 @@ def report(result: dict, other: dict | None = None, top: int = 25) -> str:
         "seconds by kind: "
         + ", ".join(f"{kind} {secs:.1f}" for kind, secs in _seconds_by_kind(result).items()),
         "",
-        f"{'node':58} {'s':>8} {'cpu s':>8} {'rows':>12}" + (f" {'k':>6}" if other else ""),
+        f"{'node':52} {'s':>7} {'cpu s':>7} {'rows':>11} {'spill MB':>8}"
+        + (f" {'k':>6}" if other else ""),
     ]
     for node in result["nodes"][:top]:
         rows = f"{node['rows']:,}" if node["rows"] is not None else ""
-        line = f"{node['node'][:58]:58} {node['seconds']:8.2f} {node['cpu_seconds']:8.2f}"
-        line += f" {rows:>12}"
+        line = f"{node['node'][:52]:52} {node['seconds']:7.2f} {node['cpu_seconds']:7.2f}"
+        line += f" {rows:>11} {node.get('spilled_bytes', 0) / 2**20:8.1f}"
         if other:
             was = before.get(node["node"])
             k = was and scaling_exponent(was["seconds"], node["seconds"], other["invoices"], n)

@@ -119,9 +119,13 @@ def dbt_profile(spec: dict) -> Callable[[], dict]:
     (DuckDB's own threads included; with one dbt thread no other node runs meanwhile)."""
     import os
 
-    os.environ.update(_settings().dbt_environment())
+    settings = _settings()
+    os.environ.update(settings.dbt_environment())
     arguments = [*spec["command"][1:], "--threads", "1"]
     nodes: dict[str, dict] = {}
+    # DuckDB spills to <database>.tmp/ and deletes the files within each statement: the
+    # largest size the folder reached while a node ran is that node's spill
+    spill = _SpillWatch(Path(f"{settings.warehouse_path}.tmp"))
 
     def on_event(event) -> None:
         name = event.info.name
@@ -131,11 +135,13 @@ def dbt_profile(spec: dict) -> Callable[[], dict]:
         wall, cpu = time.perf_counter(), _own_cpu_seconds()
         if name == "NodeStart":
             nodes[info.unique_id] = {"start": wall, "cpu_start": cpu}
+            spill.reset()
             return
         node = nodes.setdefault(info.unique_id, {"start": wall, "cpu_start": cpu})
         node.update(
             seconds=round(wall - node.pop("start"), 3),
             cpu_seconds=round(cpu - node.pop("cpu_start"), 3),
+            spilled_bytes=spill.peak,
             name=info.node_name,
             resource_type=info.resource_type,
             materialized=info.materialized,
@@ -146,12 +152,47 @@ def dbt_profile(spec: dict) -> Callable[[], dict]:
     def work() -> dict:
         from dbt.cli.main import dbtRunner
 
-        done = dbtRunner(callbacks=[on_event]).invoke(arguments)
+        with spill:
+            done = dbtRunner(callbacks=[on_event]).invoke(arguments)
         if not done.success:
             raise RuntimeError(f"dbt {arguments[0]} failed: {done.exception}")
         return {"nodes": {k: v for k, v in nodes.items() if "seconds" in v}}
 
     return work
+
+
+class _SpillWatch:
+    """Samples the size of DuckDB's spill folder every 20 ms in a thread; ``peak`` is the
+    largest since the last ``reset``."""
+
+    def __init__(self, folder: Path):
+        import threading
+
+        self.folder = folder
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def reset(self) -> None:
+        self.peak = 0
+
+    def _size(self) -> int:
+        try:
+            return sum(f.stat().st_size for f in self.folder.iterdir() if f.is_file())
+        except OSError:  # no folder yet, or a file deleted while listed
+            return 0
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self._size())
+
+    def __enter__(self) -> _SpillWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _own_cpu_seconds() -> float:
