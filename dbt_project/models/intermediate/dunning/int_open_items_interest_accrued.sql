@@ -12,6 +12,10 @@ base_rate_periods as (
     select * from {{ ref('int_base_rate_periods') }}
 ),
 
+movements as (
+    select * from {{ ref('int_document_movements') }}
+),
+
 -- each law's terms per party (generated from actions/law/<code>.yaml)
 legal_terms as (
     select * from {{ ref('legal_terms') }}
@@ -63,13 +67,49 @@ interest_spans as (
     where default_start_date <= {{ as_of_date() }}
 ),
 
--- each span split at every 1 January and 1 July it crosses
+-- the balance actually open on each day of the span (BGB §288(1): interest on the debt as
+-- it stands): it changes on the days of the document's movements, a payment or credit note
+-- reducing it from its value date; what moved before the span is its opening balance
+balance_changes as (
+    select
+        interest_spans.document_id,
+        interest_spans.law_code,
+        interest_spans.interest_points,
+        interest_spans.year_days,
+        interest_spans.interest_end_date,
+        greatest(movements.balance_date, interest_spans.interest_start_date) as change_date,
+        sum(movements.movement_amount) as change_amount
+    from interest_spans
+    inner join movements
+        on interest_spans.document_id = movements.document_id
+        and movements.balance_date <= interest_spans.interest_end_date
+    group by all
+),
+
+balance_segments as (
+    select
+        document_id,
+        law_code,
+        interest_points,
+        year_days,
+        change_date as segment_start_date,
+        coalesce(
+            {{ legal_add_days(
+                'lead(change_date) over (partition by document_id, law_code order by change_date)',
+                -1) }},
+            interest_end_date
+        ) as segment_end_date,
+        sum(change_amount) over (
+            partition by document_id, law_code order by change_date rows unbounded preceding
+        ) as balance_amount
+    from balance_changes
+),
+
+-- each span split at every 1 January and 1 July it crosses (the rate's periods)
 period_overlaps as (
     select
         interest_spans.document_id,
         interest_spans.law_code,
-        interest_spans.principal_amount,
-        interest_spans.year_days,
         cast(base_rate_periods.base_rate_percent + interest_spans.interest_points as decimal(9, 4))
             as interest_rate_percent,
         greatest(base_rate_periods.period_start, interest_spans.interest_start_date)
@@ -90,13 +130,39 @@ period_accruals as (
         interest_rate_percent,
         accrual_start_date,
         accrual_end_date,
-        {{ legal_days_between('accrual_start_date', 'accrual_end_date') }} + 1 as accrual_days,
-        {{ legal_interest_numerator(
-            'principal_amount',
-            'interest_rate_percent',
-            legal_days_between('accrual_start_date', 'accrual_end_date') ~ ' + 1'
-        ) }} as interest_numerator
+        {{ legal_days_between('accrual_start_date', 'accrual_end_date') }} + 1 as accrual_days
     from period_overlaps
+),
+
+-- interest per piece of a rate period and a balance segment: balance x rate x days
+interest_pieces as (
+    select
+        period_accruals.document_id,
+        period_accruals.law_code,
+        {{ legal_interest_numerator(
+            'balance_segments.balance_amount',
+            'period_accruals.interest_rate_percent',
+            legal_days_between(
+                'greatest(period_accruals.accrual_start_date, balance_segments.segment_start_date)',
+                'least(period_accruals.accrual_end_date, balance_segments.segment_end_date)'
+            ) ~ ' + 1'
+        ) }} as interest_numerator
+    from period_accruals
+    inner join balance_segments
+        on period_accruals.document_id = balance_segments.document_id
+        and period_accruals.law_code = balance_segments.law_code
+        and balance_segments.segment_start_date <= period_accruals.accrual_end_date
+        and balance_segments.segment_end_date >= period_accruals.accrual_start_date
+    where balance_segments.balance_amount > 0
+),
+
+interest_per_document as (
+    select
+        document_id,
+        law_code,
+        sum(interest_numerator) as interest_numerator
+    from interest_pieces
+    group by document_id, law_code
 ),
 
 -- summed unrounded, rounded once at the end
@@ -108,7 +174,6 @@ accruals_per_document as (
         sum(accrual_days) as covered_days,
         min(accrual_start_date) as first_covered_date,
         max(accrual_end_date) as last_covered_date,
-        sum(interest_numerator) as interest_numerator,
         {{ legal_string_agg(
             "cast(accrual_start_date as varchar) || '..' || cast(accrual_end_date as varchar)
             || ' ' || cast(cast(interest_rate_percent as decimal(9, 2)) as varchar) || '% x '
@@ -126,12 +191,15 @@ coverage as (
         coalesce(accruals_per_document.covered_days, 0) as covered_days,
         accruals_per_document.first_covered_date,
         accruals_per_document.last_covered_date,
-        accruals_per_document.interest_numerator,
+        coalesce(interest_per_document.interest_numerator, 0) as interest_numerator,
         accruals_per_document.periods_detail
     from interest_spans
     left join accruals_per_document
         on interest_spans.document_id = accruals_per_document.document_id
         and interest_spans.law_code = accruals_per_document.law_code
+    left join interest_per_document
+        on interest_spans.document_id = interest_per_document.document_id
+        and interest_spans.law_code = interest_per_document.law_code
 ),
 
 -- base-rate periods are contiguous, so days without a rate lie at the start and/or the
