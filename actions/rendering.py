@@ -28,6 +28,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, pass_context, select_autoe
 from jinja2.sandbox import SandboxedEnvironment
 
 from actions.company import Company
+from actions.deadlines import next_working_day
 from actions.girocode import epc_payload, epc_png_data_uri
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -154,11 +155,15 @@ def build_context(action: dict, items: list[dict], company: Company) -> dict:
         )
         payment["qr"] = epc_png_data_uri(payload_text)
     as_of = action["as_of_date"]
-    if action["level"] > 0 or not rows:
-        pay_by = as_of + timedelta(days=int(payload.get("payment_days") or 10))
-    else:  # a friendly reminder asks for payment on the due date
-        pay_by = min((r["due_date"] for r in rows if r["due_date"]), default=as_of)
     customer = dict(payload["customer"])
+    if action["level"] > 0 or not rows:
+        # a new deadline: never on a weekend or a holiday at the debtor's place (BGB §193)
+        pay_by = next_working_day(
+            as_of + timedelta(days=int(payload.get("payment_days") or 10)),
+            customer.get("country"),
+        )
+    else:  # a friendly reminder asks for payment on the due date the invoice set
+        pay_by = min((r["due_date"] for r in rows if r["due_date"]), default=as_of)
     customer["country_name"] = _country_name(payload["locale"], customer.get("country"))
     return {
         "language": action["language"],

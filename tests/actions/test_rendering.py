@@ -325,3 +325,14 @@ def test_render_workers_give_what_the_engine_renders_alone_in_order(monkeypatch)
             assert theirs.content["html_body"] == mine.content["html_body"]
             assert (theirs.content["pdf"] or b"%PDF-")[:5] == b"%PDF-"
     assert sum(1 for r in pooled if r.content and r.content["pdf"]) == 3  # n = 0, 10, 20
+
+
+def test_the_deadline_moves_past_a_holiday_at_the_debtors_place():
+    """As of 15 Dec 2026 with ten days to pay: Fri 25 Dec is Christmas Day, then the second
+    day of Christmas and Sunday, so a German debtor pays by Mon 28 Dec (BGB §193). The same
+    notice to a debtor in an unknown country: weekends only, Fri 25 Dec stands."""
+    act = action(as_of_date=date(2026, 12, 15))
+    assert context(act)["notice"]["pay_by"] == date(2026, 12, 28)
+    assert "28. Dezember 2026" in rendering.render(context(act)).html_body
+    act["payload"]["customer"]["country"] = "XX"
+    assert context(act)["notice"]["pay_by"] == date(2026, 12, 25)
