@@ -63,3 +63,47 @@
         'payment_date', 'applied_date', 'match_method', 'confidence', 'unapplied_reason'
     ]) }}
 {%- endmacro %}
+
+{#- Taking back what payments hold on invoices (a person's reversal, the ERP clearing the
+    invoice otherwise): for each row of `holdings` (the posted columns of a payment's
+    holding on an invoice) `amount` comes off the invoice, and per payment the sum waits
+    as one unapplied part with `unapplied_reason`; both rows are of posting kind (and
+    allocation step) `kind`. `reversal_id`: the column or value the rows carry. -#}
+{% macro cash_take_back(holdings, amount, kind, unapplied_reason, reversal_id) -%}
+    select
+        payment_id,
+        payment_source,
+        allocation_step,
+        document_id,
+        -{{ amount }} as amount,
+        currency,
+        payment_date,
+        applied_date,
+        match_method,
+        confidence,
+        cast(null as varchar) as unapplied_reason,
+        {{ reversal_id }} as reversal_id,
+        '{{ kind }}' as posting_kind
+    from {{ holdings }}
+    where {{ amount }} > 0
+
+    union all
+
+    select
+        payment_id,
+        any_value(payment_source),
+        '{{ kind }}' as allocation_step,
+        cast(null as varchar) as document_id,
+        sum({{ amount }}) as amount,
+        any_value(currency),
+        any_value(payment_date),
+        any_value(payment_date) as applied_date,
+        cast(null as varchar) as match_method,
+        cast(null as decimal(3, 2)) as confidence,
+        '{{ unapplied_reason }}' as unapplied_reason,
+        {{ reversal_id }} as reversal_id,
+        '{{ kind }}' as posting_kind
+    from {{ holdings }}
+    where {{ amount }} > 0
+    group by payment_id, {{ reversal_id }}
+{%- endmacro %}

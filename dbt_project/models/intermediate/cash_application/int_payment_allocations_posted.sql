@@ -174,40 +174,7 @@ reversed_holdings as (
 ),
 
 reversal_rows as (
-    select
-        payment_id,
-        payment_source,
-        allocation_step,
-        document_id,
-        -amount as amount,
-        currency,
-        payment_date,
-        applied_date,
-        match_method,
-        confidence,
-        cast(null as varchar) as unapplied_reason,
-        reversal_id,
-        'reversal' as posting_kind
-    from reversed_holdings
-
-    union all
-
-    select
-        payment_id,
-        any_value(payment_source),
-        'reversal' as allocation_step,
-        cast(null as varchar) as document_id,
-        sum(amount) as amount,
-        any_value(currency),
-        any_value(payment_date),
-        any_value(payment_date) as applied_date,
-        cast(null as varchar) as match_method,
-        cast(null as decimal(3, 2)) as confidence,
-        'reversed' as unapplied_reason,
-        reversal_id,
-        'reversal' as posting_kind
-    from reversed_holdings
-    group by payment_id, reversal_id
+    {{ cash_take_back('reversed_holdings', 'amount', 'reversal', 'reversed', 'reversal_id') }}
 
     union all
 
@@ -231,8 +198,6 @@ reversal_rows as (
         on reversals_due.reversal_id = effective.reversal_id
     where effective.reversal_id is null
 ),
-
-
 
 -- payments not posted yet; what the proposal leaves of an ERP payment as "invoice already
 -- settled" is a clearing of the invoice the ERP names (the ERP is the book of record)
@@ -384,42 +349,9 @@ displaced_per_document as (
 ),
 
 displacement_rows as (
-    select
-        payment_id,
-        payment_source,
-        allocation_step,
-        document_id,
-        -displaced_amount as amount,
-        currency,
-        payment_date,
-        applied_date,
-        match_method,
-        confidence,
-        cast(null as varchar) as unapplied_reason,
-        cast(null as varchar) as reversal_id,
-        'erp_cleared_otherwise' as posting_kind
-    from displaced
-    where displaced_amount > 0
-
-    union all
-
-    select
-        payment_id,
-        any_value(payment_source),
-        'erp_cleared_otherwise' as allocation_step,
-        cast(null as varchar) as document_id,
-        sum(displaced_amount) as amount,
-        any_value(currency),
-        any_value(payment_date),
-        any_value(payment_date) as applied_date,
-        cast(null as varchar) as match_method,
-        cast(null as decimal(3, 2)) as confidence,
-        'erp_cleared_otherwise' as unapplied_reason,
-        cast(null as varchar) as reversal_id,
-        'erp_cleared_otherwise' as posting_kind
-    from displaced
-    where displaced_amount > 0
-    group by payment_id
+    {{ cash_take_back(
+        'displaced', 'displaced_amount', 'erp_cleared_otherwise', 'erp_cleared_otherwise',
+        'cast(null as varchar)') }}
 ),
 
 -- a payment and invoice once reversed (by a person or by the ERP) are never paired again
