@@ -3,9 +3,11 @@ dataset of test_cash_application, with outcomes worked out by hand.
 
 Day 1 (2025-06-30) opens the ledger: every payment as cash application proposes it, each
 row dated its payment's day. Day 2 (07-01) brings a late credit L2 from Theta, booked
-05-01, before Theta's posted FIFO payments B16 and B17: the proposal now hands invoice
-RE-2025-000701 to L2 and moves B16 on, but the ledger keeps B16 and B17 as posted, and
-L2's 100.00 stays unapplied (document_already_settled), posted on its arrival day. Day 2
+05-01, before Theta's posted FIFO payments B16 and B17: recomputed over all history, cash
+application would hand invoice RE-2025-000701 to L2 and move B16 on, but the ledger keeps
+B16 and B17 as posted and decides only L2 (and the 30.00 B17 left open), against what they
+left: nothing of Theta's is open, so L2's 100.00 stays unapplied (overpayment), posted on
+its arrival day. Day 2
 also brings the invoice RE-2025-001201 that the unmatched credit R1 (day 1: no_match)
 names: a retry applies R1 to it; and the ERP payment P-9 that clears RE-2025-000104, held
 by the bank credit B04, which is taken off it. Day 3 (07-02) posts a controller's
@@ -154,7 +156,7 @@ def test_day_one_opens_the_ledger_with_each_payment_on_its_own_day(days):
 def test_a_late_credit_is_posted_on_its_arrival_day_and_moves_nothing_posted(days):
     assert posted_on(days["day2_ledger"], DAY1) == posted_on(days["day1_ledger"], DAY1)
     l2 = {row for row in posted_on(days["day2_ledger"], DAY2) if row[0] == b("L2")}
-    assert l2 == {(b("L2"), None, "100.00", "document_already_settled", "posted", DAY2, DAY2, None)}
+    assert l2 == {(b("L2"), None, "100.00", "overpayment", "posted", DAY2, DAY2, None)}
     theta = {(b("B16"), "RE-2025-000701"), (b("B16"), "RE-2025-000702"),
              (b("B17"), "RE-2025-000702"), (b("B17"), "RE-2025-000703")}  # fmt: skip
     assert [m for m in days["day2"]["matches"] if m[:2] in theta] == [

@@ -284,3 +284,11 @@
     from {{ prefix }}_queued
 )
 {%- endmacro %}
+
+{#- The invoices the day's payments are allocated to (int_invoices_to_allocate), with
+    gross_amount standing for what is left of it for them: the gross amount less what the
+    standing payments of the posted ledger hold on it. -#}
+{% macro cash_invoices_to_allocate() -%}
+    select * replace (greatest(gross_amount - coalesce(held_amount, 0), 0) as gross_amount)
+    from {{ ref('int_invoices_to_allocate') }}
+{%- endmacro %}

@@ -1,6 +1,7 @@
 -- One row per (consumer, invoice) of everything that names an invoice explicitly:
--- payments with a valid claim (routes named and named_returned) and credit notes linked
--- to their invoice. Each invoice serves its consumers in time order (date; on the same
+-- payments decided today (int_payments_to_allocate) with a valid claim (routes named and
+-- named_returned) and credit notes linked to their invoice. An invoice's gross amount is
+-- here what the standing payments of the posted ledger left of it. Each invoice serves its consumers in time order (date; on the same
 -- day payments before credit notes; then id), each up to what the earlier ones left of
 -- its gross amount (settled_amount). A payment naming several invoices first spreads
 -- over them oldest due first, each up to what the payment may expect of it
@@ -15,7 +16,7 @@
 with
 
 payments as (
-    select * from {{ ref('int_payments') }}
+    select * from {{ ref('int_payments_to_allocate') }}
 ),
 
 claims as (
@@ -23,7 +24,7 @@ claims as (
 ),
 
 invoices as (
-    select * from {{ ref('int_invoices_keyed') }}
+    {{ cash_invoices_to_allocate() }}
 ),
 
 credit_notes as (
@@ -117,20 +118,26 @@ pass2_expected as (
 
 final as (
     select
-        consumer_type,
-        consumer_id,
-        allocation_route,
-        document_id,
-        consumer_date,
-        issue_date,
-        consumer_amount,
-        cast(expected_amount as decimal(18, 2)) as expected_amount,
-        cast(wanted_amount as decimal(18, 2)) as wanted_amount,
-        cast(settled_amount as decimal(18, 2)) as settled_amount,
-        cast(paid_before as decimal(18, 2)) as paid_before_amount,
-        match_method,
-        confidence
+        pass2_settled.consumer_type,
+        pass2_settled.consumer_id,
+        pass2_settled.allocation_route,
+        pass2_settled.document_id,
+        pass2_settled.consumer_date,
+        pass2_settled.issue_date,
+        pass2_settled.consumer_amount,
+        cast(pass2_settled.expected_amount as decimal(18, 2)) as expected_amount,
+        cast(pass2_settled.wanted_amount as decimal(18, 2)) as wanted_amount,
+        cast(pass2_settled.settled_amount as decimal(18, 2)) as settled_amount,
+        -- what payments took before this one: the day's earlier ones and the standing ones
+        cast(pass2_settled.paid_before + case
+            when pass2_settled.consumer_type = 'payment' then coalesce(invoices.held_amount, 0)
+            else 0
+        end as decimal(18, 2)) as paid_before_amount,
+        pass2_settled.match_method,
+        pass2_settled.confidence
     from pass2_settled
+    left join invoices
+        on pass2_settled.document_id = invoices.document_id
 )
 
 select * from final

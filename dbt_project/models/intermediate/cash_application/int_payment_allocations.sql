@@ -1,13 +1,13 @@
--- One row per part of a payment before returns: applied to an invoice (document_id set,
--- match_method and confidence) or unapplied (unapplied_reason). Every payment of
--- int_payments has at least one row and its rows add up to its amount. Collects the
+-- The day's proposal: one row per part of a payment decided today (int_payments_to_allocate)
+-- before returns: applied to an invoice (document_id set, match_method and confidence) or
+-- unapplied (unapplied_reason). Every payment decided today has at least one row and its rows add up to its amount. Collects the
 -- three allocation steps (named invoices, amount rules, FIFO) and the payments that go
 -- straight to unapplied cash (returned outgoing payments, currency mismatches, no match).
 -- What the amount step applied of a named payment's surplus comes off its overpayment.
 with
 
 payments as (
-    select * from {{ ref('int_payments') }}
+    select * from {{ ref('int_payments_to_allocate') }}
 ),
 
 named as (

@@ -3,6 +3,8 @@
 -- and then kept. Rows are only ever added (insert-only; full_refresh is refused), so an
 -- allocation that was posted, and dunned on, never moves because a later file arrived.
 --
+-- The proposal covers only the payments decided on D (int_payments_to_allocate: new,
+-- changed, or retried for their open part) against what the standing ones left.
 -- What a run for the as-of date D adds, all with posted_on = D. Only the latest day
 -- posts: a re-run of the latest day first deletes what it posted, then posts again (a
 -- failed or corrected day); a run for a day before the latest posted one adds nothing,
@@ -15,8 +17,9 @@
 --                    receives more than its gross amount less what is already posted on
 --                    it; the excess stays unapplied as document_already_settled
 --   retry            what is still unapplied of a posted payment, where today's proposal
---                    applies more of it to an invoice than is posted (within the same
---                    cap): +x on the invoice, -x on the unapplied parts, reason by reason
+--                    (of that open part alone, int_payments_to_allocate) applies it to
+--                    an invoice (within the same cap): +x on the invoice, -x on the
+--                    unapplied parts, reason by reason
 --   source_changed   an ERP payment whose amount changed since it was posted: its rows
 --                    are reversed (negated), and it is posted again as `posted`
 --   erp_cleared_otherwise  a new ERP payment clears an invoice that bank credits hold in
@@ -46,9 +49,7 @@
 
 {#- The set-off ledger runs after this model (it takes what the day's payments leave), so it
     is read as the table the days before wrote, not through ref(), which would be a cycle. -#}
-{%- set set_off_ledger = adapter.get_relation(
-    database=this.database, schema=this.schema,
-    identifier='int_credit_note_applications_posted') if execute else none %}
+{%- set set_off_ledger = cash_ledger_relation('int_credit_note_applications_posted') %}
 
 with
 
@@ -265,16 +266,6 @@ set_offs_held as (
     {%- endif %}
 ),
 
-payment_document_posted as (
-    select
-        payment_id,
-        document_id,
-        sum(amount) as posted_amount
-    from posted
-    where document_id is not null
-    group by payment_id, document_id
-),
-
 -- the ERP is the book of record: a new ERP payment clearing an invoice takes what bank
 -- credits hold on it, latest credit first, as far as it needs
 erp_clearings as (
@@ -397,23 +388,22 @@ retry_open as (
     having sum(amount) > 0
 ),
 
+-- the proposal of a retried payment (int_payments_to_allocate) covers its open part only,
+-- laid on what its holdings and the other standing payments left of the invoices
 retry_wanted as (
     select
         proposed.*,
         retry_open.open_amount,
-        proposed.amount - coalesce(payment_document_posted.posted_amount, 0) as wanted_amount
+        proposed.amount as wanted_amount
     from proposed
     inner join retry_open
         on proposed.payment_id = retry_open.payment_id
-    left join payment_document_posted
-        on proposed.payment_id = payment_document_posted.payment_id
-        and proposed.document_id = payment_document_posted.document_id
     left join reversed_pairs
         on proposed.payment_id = reversed_pairs.payment_id
         and proposed.document_id = reversed_pairs.document_id
     where proposed.document_id is not null
         and reversed_pairs.payment_id is null
-        and proposed.amount > coalesce(payment_document_posted.posted_amount, 0)
+        and proposed.amount > 0
 ),
 
 retry_claims as (

@@ -1,8 +1,9 @@
 -- One row per allocation of a payment whose payer is known but which names no invoice
 -- (route by_amount), by its amount alone: applied parts (document_id set) where exactly
 -- one set of one to four of the payer's open invoices (same currency, issued by the
--- payment date, the subset_max_items most recently due of those still open after named
--- payments and the credit notes issued by the payment date) adds up to the amount to the
+-- payment date, the subset_max_items most recently due of those still open after the
+-- standing payments of the posted ledger, named payments and the credit notes issued by
+-- the payment date) adds up to the amount to the
 -- cent; an unapplied part with reason ambiguous_amount where more than one set fits
 -- (never a guess). Two rounds approximate "in payment order": a payment whose set
 -- overlaps the set of an earlier payment, or that was ambiguous, is tried again without
@@ -20,11 +21,11 @@
 with
 
 payments as (
-    select * from {{ ref('int_payments') }}
+    select * from {{ ref('int_payments_to_allocate') }}
 ),
 
 invoices as (
-    select * from {{ ref('int_invoices_keyed') }}
+    {{ cash_invoices_to_allocate() }}
 ),
 
 settled as (

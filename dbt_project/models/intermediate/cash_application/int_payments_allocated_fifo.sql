@@ -1,20 +1,21 @@
 -- One row per allocation of a payment applied first in, first out within its customer
 -- (BGB §366(2): without a named debt, the oldest due first): ERP payments without a
 -- (known) invoice, and bank payments of a known payer that named nothing and fit no
--- amount rule. Per customer and currency, the payments in payment order (payment_date,
--- payment_id) are laid against the invoices still open after named and amount matches
--- and the credit notes reserved in int_named_claims_settled, in due order (due_date,
+-- amount rule. Per customer and currency, the payments decided today in payment order
+-- (payment_date, payment_id) are laid against the invoices still open after the standing
+-- payments of the posted ledger, named and amount matches and the credit notes reserved
+-- in int_named_claims_settled, in due order (due_date,
 -- issue_date, document_id); each payment applies the overlap of
 -- the two cumulative intervals. What is left over is unapplied: overpayment, or
 -- currency_mismatch when the customer has no invoice in the payment's currency.
 with
 
 payments as (
-    select * from {{ ref('int_payments') }}
+    select * from {{ ref('int_payments_to_allocate') }}
 ),
 
 invoices as (
-    select * from {{ ref('int_invoices_keyed') }}
+    {{ cash_invoices_to_allocate() }}
 ),
 
 settled as (
