@@ -40,6 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--verbose", action="store_true", help="show Dagster's debug log")
 
+    check = sub.add_parser(
+        "check", help="every data test on every row now (the weekly full check, Sundays 07:00)"
+    )
+    check.add_argument(
+        "--as-of", type=_as_of, default=date.today(), help="as-of date (default today)"
+    )
+    check.add_argument("--verbose", action="store_true", help="show Dagster's debug log")
+
     backfill = sub.add_parser(
         "backfill", help="run the pipeline for each missed day in order, oldest first"
     )
@@ -206,22 +214,30 @@ def main(argv: list[str] | None = None) -> int:
         "mark-sent": cmd_mark_sent, "accept-state": cmd_accept_state, "publish": cmd_publish,
         "backup": cmd_backup, "restore": cmd_restore, "backfill": cmd_backfill,
         "reverse": cmd_reverse, "rebuild": cmd_rebuild, "profile": cmd_profile,
+        "check": cmd_check,
     }  # fmt: skip
     return handlers[args.command](args)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    return _run_job(args, "daily_job", "run", "Running the pipeline")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """The weekly full check (orchestration/defs/transform/full_check.py), now."""
+    return _run_job(args, "full_check_job", "check", "Testing every row of the warehouse")
+
+
+def _run_job(args: argparse.Namespace, job: str, name: str, doing: str) -> int:
     from orchestration.runner import run_job
 
     settings = load_settings()
     with (
-        console.status(f"Running the pipeline for {args.as_of} in {settings.home} ..."),
-        _tool_output(settings, args, f"run-{args.as_of}") as log,
+        console.status(f"{doing} for {args.as_of} in {settings.home} ..."),
+        _tool_output(settings, args, f"{name}-{args.as_of}") as log,
     ):
         outcome = _start(
-            lambda: run_job(
-                settings, "daily_job", args.as_of, console_level=_level(args), on_wait=_waiting
-            )
+            lambda: run_job(settings, job, args.as_of, console_level=_level(args), on_wait=_waiting)
         )
     if isinstance(outcome, int):
         return outcome

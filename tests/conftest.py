@@ -46,7 +46,10 @@ def dbt_manifest() -> Path:
     from core.settings import DBT_PROJECT_DIR, dbt_executable
 
     manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
-    sources = max(_newest_mtime(DBT_PROJECT_DIR / d) for d in ("models", "macros", "tests"))
+    sources = max(
+        *(_newest_mtime(DBT_PROJECT_DIR / d) for d in ("models", "macros", "tests")),
+        (DBT_PROJECT_DIR / "selectors.yml").stat().st_mtime,
+    )
     if not manifest.exists() or manifest.stat().st_mtime < sources:
         subprocess.run(
             [dbt_executable(), "parse", "--quiet", "--profiles-dir", "."],

@@ -31,6 +31,7 @@ from pathlib import Path
 import duckdb
 
 from core.settings import PROJECT_ROOT, dbt_executable
+from orchestration.daily_tests import DAILY_SELECTOR, DAY_SCOPE
 from tools.bench import dbt_cli, homes
 from tools.bench.company import BenchCompany, ensure_company
 from tools.bench.harness import _environment, _run_dbt
@@ -93,8 +94,14 @@ def profile(
     day = company.end.isoformat()
     ingest = {"task": "dagster_job", "job": "ingest_job", "as_of": day}
     ingested = run_worker(ingest, work / "runs/ingest", env)
-    command = dbt_cli.command("build", day, work / "dbt", "--exclude-resource-type", "unit_test")
-    sample = run_worker({"task": "dbt_profile", "command": command}, work / "runs/profile", env)
+    # what the daily run's dbt build does (orchestration/defs/transform/assets.py)
+    command = dbt_cli.command(
+        "build", day, work / "dbt", "--selector", DAILY_SELECTOR,
+        "--exclude-resource-type", "unit_test",
+    )  # fmt: skip
+    sample = run_worker(
+        {"task": "dbt_profile", "command": command}, work / "runs/profile", {**env, **DAY_SCOPE}
+    )
     nodes = _with_rows(sample.info["nodes"], home / "warehouse.duckdb")
     result = {
         "invoices": invoices,

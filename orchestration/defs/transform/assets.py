@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from core.settings import DBT_PROJECT_DIR, dbt_executable
+from orchestration.daily_tests import DAILY_SELECTOR, DAY_SCOPE
 from orchestration.defs.partitions import ONE_DAY_PER_RUN, as_of_days, run_day
 from orchestration.defs.resources import WorkspaceResource
 
@@ -27,7 +28,7 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
 
 @contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
+def dbt_environment(values: dict[str, str]) -> Iterator[None]:
     """dbt reads its profile's paths from the environment; set them for this invocation."""
     saved = {key: os.environ.get(key) for key in values}
     os.environ.update(values)
@@ -53,8 +54,10 @@ def as_of_for(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext)
     return day.isoformat()
 
 
-#: The daily build runs every model and data test. dbt's unit tests check the SQL's logic on
-#: fixed inputs, not the day's data, so they belong to CI (`make test` runs them in
+#: The daily build runs every model and the data tests of selector `daily_build`
+#: (dbt_project/selectors.yml: the tests that read all of history wait for the weekly full
+#: check, orchestration/defs/transform/full_check.py). dbt's unit tests check the SQL's logic
+#: on fixed inputs, not the day's data, so they belong to CI (`make test` runs them in
 #: tests/dbt/test_unit_tests.py), as dbt's documentation advises; in the daily run they
 #: cost as much as all data tests together.
 BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
@@ -63,6 +66,7 @@ BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
+    selector=DAILY_SELECTOR,
     dagster_dbt_translator=WarehouseTranslator(),
     partitions_def=as_of_days,
     backfill_policy=ONE_DAY_PER_RUN,
@@ -74,8 +78,12 @@ def warehouse_models(
     settings = workspace.settings()
     # the as-of date through the environment, not --vars, so dbt keeps its partial parse
     # (dbt_project/macros/as_of_date.sql)
-    environment = {**settings.dbt_environment(), "FORDERWERK_AS_OF_DATE": as_of_for(context)}
-    with _environment(environment):
+    environment = {
+        **settings.dbt_environment(),
+        **DAY_SCOPE,
+        "FORDERWERK_AS_OF_DATE": as_of_for(context),
+    }
+    with dbt_environment(environment):
         yield from dbt.cli(BUILD_ARGS, context=context).stream()
 
 
