@@ -74,11 +74,29 @@ credit_notes_open as (
         and documents.gross_amount - coalesce(linked_per_credit_note.applied_amount, 0) > 0
 ),
 
+-- only an invoice whose customer has an open credit note in its currency can be set off
+-- (both rules pair the two within customer and currency): the payments on the others are
+-- not read, so this step follows the open credit notes, not all history
+candidate_invoices as (
+    select invoices.*
+    from invoices
+    inner join (select distinct customer_id, currency from credit_notes_open) as crediting
+        on invoices.customer_id = crediting.customer_id
+        and invoices.currency = crediting.currency
+),
+
+candidate_applications as (
+    select payment_applications.*
+    from payment_applications
+    inner join candidate_invoices
+        on payment_applications.document_id = candidate_invoices.document_id
+),
+
 paid_per_invoice as (
     select
         document_id,
         sum(applied_amount) as paid_amount
-    from payment_applications
+    from candidate_applications
     group by document_id
 ),
 
@@ -87,15 +105,16 @@ last_touch as (
     select *
     from (
         select
-            payment_applications.payment_id,
-            payment_applications.document_id,
-            payment_applications.applied_date,
+            candidate_applications.payment_id,
+            candidate_applications.document_id,
+            candidate_applications.applied_date,
             row_number() over (
-                partition by payment_applications.document_id
-                order by payment_applications.applied_date desc, payment_applications.payment_id desc
+                partition by candidate_applications.document_id
+                order by candidate_applications.applied_date desc,
+                    candidate_applications.payment_id desc
             ) as touch_rank
-        from payment_applications
-        where payment_applications.applied_amount > 0
+        from candidate_applications
+        where candidate_applications.applied_amount > 0
     ) as ranked
     where touch_rank = 1
 ),
@@ -118,7 +137,7 @@ short_invoices as (
         from last_touch
         inner join payments
             on last_touch.payment_id = payments.payment_id
-        inner join invoices
+        inner join candidate_invoices as invoices
             on last_touch.document_id = invoices.document_id
         left join paid_per_invoice
             on last_touch.document_id = paid_per_invoice.document_id
