@@ -77,10 +77,28 @@ invoices as (
     from {{ ref('int_invoices_keyed') }}
 ),
 
+posted as (
+    {{ cash_ledger_posted(columns, 'proposed') }}
+),
+
+ledger as (
+    {{ cash_ledger_state() }}
+),
+
 -- what payments hold on each invoice, and each payment on each invoice, after today's
--- cash postings (returns, reversals and ERP clearings included)
+-- cash postings (returns, reversals and ERP clearings included), read for the invoices
+-- set-offs touch (proposed or posted) only: the others are never joined
+set_off_documents as (
+    select document_id from proposed
+    union
+    select document_id from posted
+),
+
 payment_applications as (
-    select * from {{ ref('int_payment_applications') }}
+    select payment_applications.*
+    from {{ ref('int_payment_applications') }} as payment_applications
+    inner join set_off_documents
+        on payment_applications.document_id = set_off_documents.document_id
 ),
 
 payments_held as (
@@ -98,14 +116,6 @@ payment_pairs_held as (
         sum(applied_amount) as held_amount
     from payment_applications
     group by payment_id, document_id
-),
-
-posted as (
-    {{ cash_ledger_posted(columns, 'proposed') }}
-),
-
-ledger as (
-    {{ cash_ledger_state() }}
 ),
 
 -- the credit note as the ledger last posted it, against the ERP today
