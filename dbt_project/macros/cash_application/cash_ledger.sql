@@ -20,6 +20,15 @@
     {{ return(none) }}
 {%- endmacro %}
 
+{#- Whether a ledger row (of relation alias `row`) is an unapplied part a retry may apply: a
+    returned outgoing payment is never ours to apply, reversed money waits for a person.
+    The ledger's retry and the choice of the payments to decide (int_payments_to_allocate)
+    share it. -#}
+{% macro cash_is_retryable(row) -%}
+    ({{ row }}.document_id is null
+        and {{ row }}.unapplied_reason not in ('returned_outgoing_payment', 'reversed'))
+{%- endmacro %}
+
 {#- The body of the `posted` CTE: the rows posted on days other than the as-of date (on
     the first run none, with the columns of `empty_from`, a CTE with `columns`). -#}
 {% macro cash_ledger_posted(columns, empty_from) -%}

@@ -367,15 +367,13 @@ reversed_pairs as (
     where displaced_amount > 0
 ),
 
--- unapplied parts of standing payments, known by D, that a retry may apply; a returned
--- outgoing payment is never ours to apply, reversed money waits for a person
+-- unapplied parts of standing payments, known by D, that a retry may apply
 retryable as (
     select posted.*
     from posted
     inner join settled
         on posted.payment_id = settled.payment_id
-    where posted.document_id is null
-        and posted.unapplied_reason not in ('returned_outgoing_payment', 'reversed')
+    where {{ cash_is_retryable('posted') }}
         and posted.posting_date <= {{ as_of_date() }}
 ),
 

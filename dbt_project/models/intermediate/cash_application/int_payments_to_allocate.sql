@@ -24,13 +24,9 @@ posted_totals as (
     select
         payment_id,
         sum(amount) as posted_amount,
-        sum(case
-            when document_id is null
-                and unapplied_reason not in ('returned_outgoing_payment', 'reversed')
-                then amount
-            else 0
-        end) as retryable_amount
-    from {{ ledger }}
+        sum(case when {{ cash_is_retryable('ledger') }} then amount else 0 end)
+            as retryable_amount
+    from {{ ledger }} as ledger
     where posted_on < {{ as_of_date() }}
     group by payment_id
     {%- else %}
