@@ -1,11 +1,13 @@
--- One row per bank payment whose payer could be identified as one customer, with how:
+-- One row per bank payment decided on the as-of date (int_payments_to_identify) whose
+-- payer could be identified as one customer, with how:
 --   beneficiary_name   the text says whom the payment is for ("... für Müller GmbH",
 --                      "for", "pour", "voor") and that name is one customer's (as below)
 --   iban               the payer IBAN is the customer's known account (payer_iban of
 --                      stg_erp__customers) and no other customer's
 --   customer_reference the text names the customer number ("C10001", "Kd-Nr. 10001")
---   learned_iban       earlier or later payments from this IBAN named only this
---                      customer's invoices, by exact reference, or by document number
+--   learned_iban       the payments from this IBAN known so far (today's, and the standing
+--                      ones as they were decided: int_payments_teaching_ibans) named only
+--                      this customer's invoices, by exact reference, or by document number
 --                      in a payment other than this one
 --   name               the payer name, normalised without legal forms, is similar to
 --                      exactly one customer's (similarity >= name_similarity_threshold,
@@ -17,7 +19,11 @@
 with
 
 payments as (
-    select * from {{ ref('int_payments_unioned') }}
+    select * from {{ ref('int_payments_to_identify') }}
+),
+
+teaching_ibans as (
+    select * from {{ ref('int_payments_teaching_ibans') }}
 ),
 
 customers as (
@@ -121,6 +127,7 @@ by_customer_reference as (
     having count(distinct customer_id) = 1
 ),
 
+-- today's payments' certain matches, and those the standing payments were decided with
 certain_matches as (
     select
         bank_payments.payer_iban,
@@ -134,6 +141,15 @@ certain_matches as (
         on resolved.payment_id = bank_payments.payment_id
     where resolved.match_strength in ('exact', 'verbatim')
         and bank_payments.payer_iban is not null
+
+    union all
+
+    select
+        payer_iban,
+        customer_id,
+        payment_id,
+        match_strength
+    from teaching_ibans
 ),
 
 -- an IBAN learns the one customer whose invoices its payments named: from one exact

@@ -1,4 +1,5 @@
--- One row per (payment, invoice) a payment names: bank payments through their references
+-- One row per (payment decided on the as-of date, int_payments_to_identify, and invoice) a
+-- payment names: bank payments through their references
 -- (int_payment_references_resolved), ERP payments through their document_id. claim_status
 -- says whether the claim may be applied:
 --   valid                  same currency, and the reference is exact (structured/RF),
@@ -19,7 +20,7 @@
 with
 
 payments as (
-    select * from {{ ref('int_payments_unioned') }}
+    select * from {{ ref('int_payments_to_identify') }}
 ),
 
 identified as (

@@ -1,4 +1,5 @@
--- One row per (bank payment, invoice) that a reference of the payment points to, before
+-- One row per (bank payment decided on the as-of date, int_payments_to_identify, and
+-- invoice) that a reference of the payment points to, before
 -- any check of who paid: the strongest way it was found (match_strength exact >
 -- verbatim > normal > weak), the match method and its confidence. Joins are equi-joins
 -- on normalised keys only.
@@ -14,8 +15,16 @@
 --                                                                  -> order_reference
 with
 
+-- only the payments decided today: the others stand as they were decided
+payments as (
+    select payment_id from {{ ref('int_payments_to_identify') }}
+),
+
 payment_references as (
-    select * from {{ ref('int_payment_references_extracted') }}
+    select payment_references.*
+    from {{ ref('int_payment_references_extracted') }} as payment_references
+    inner join payments
+        on payment_references.payment_id = payments.payment_id
 ),
 
 invoices as (

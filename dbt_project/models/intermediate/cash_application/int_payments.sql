@@ -1,7 +1,9 @@
 -- One row per incoming payment on or before the as-of date (bank credits and ERP-cleared
--- payments): who paid (customer_id: the ERP's; for the bank the identified payer, else
--- the one customer whose invoices it validly names), whether and when it was returned,
--- and the route cash application takes with it (allocation_route):
+-- payments): who paid and what it claims as decided by then (the version of the posted
+-- decisions, int_payments_posted, that held on the as-of date, so a past as-of date
+-- answers with what was known that day), whether and when it was returned by then
+-- (int_payment_returns_matched: a fact of the day, not a decision), and the route cash
+-- application takes with it (allocation_route):
 --   named               names invoices validly: applied to them (int_payments_allocated_named)
 --   named_returned      the same, for a credit returned in full (applied, then reversed)
 --   by_amount           payer known, no invoice validly named: amount rules, then FIFO
@@ -12,63 +14,26 @@
 --   unmatched           neither an invoice nor the payer could be identified
 with
 
-unioned as (
-    select * from {{ ref('int_payments_unioned') }}
-),
-
-identified as (
-    select * from {{ ref('int_payers_identified') }}
-),
-
-claims as (
-    select * from {{ ref('int_payment_documents_claimed') }}
+posted as (
+    select * from {{ ref('int_payments_posted') }}
 ),
 
 returns as (
     select * from {{ ref('int_payment_returns_matched') }}
 ),
 
-claim_summary as (
+decided as (
     select
-        payment_id,
-        count(case when claim_status = 'valid' then 1 end) as valid_claims,
-        count(case when claim_status = 'currency_mismatch' then 1 end) as currency_mismatch_claims,
-        count(case when claim_status = 'other_customer' then 1 end) as other_customer_claims,
-        count(distinct case when claim_status = 'valid' then document_customer_id end)
-            as valid_claim_customers,
-        min(case when claim_status = 'valid' then document_customer_id end)
-            as valid_claim_customer_id
-    from claims
-    group by payment_id
-),
-
-enriched as (
-    select
-        unioned.*,
-        case
-            when unioned.payment_source = 'erp' then unioned.erp_customer_id
-            when identified.customer_id is not null then identified.customer_id
-            when claim_summary.valid_claim_customers = 1 then claim_summary.valid_claim_customer_id
-        end as customer_id,
-        case
-            when unioned.payment_source = 'erp' then 'erp'
-            when identified.customer_id is not null then identified.identified_by
-            when claim_summary.valid_claim_customers = 1 then 'document'
-        end as identified_by,
-        coalesce(claim_summary.valid_claims, 0) as valid_claims,
-        coalesce(claim_summary.currency_mismatch_claims, 0) as currency_mismatch_claims,
-        coalesce(claim_summary.other_customer_claims, 0) > 0 as names_other_customer_document,
-        coalesce(claim_summary.currency_mismatch_claims, 0) > 0 as names_other_currency_document,
+        posted.*,
         returns.return_transaction_id,
         returns.returned_date,
         coalesce(returns.returned_amount, 0) as returned_amount
-    from unioned
-    left join identified
-        on unioned.payment_id = identified.payment_id
-    left join claim_summary
-        on unioned.payment_id = claim_summary.payment_id
+    from posted
     left join returns
-        on unioned.payment_id = returns.payment_id
+        on posted.payment_id = returns.payment_id
+    where posted.valid_from <= {{ as_of_date() }}
+        and (posted.superseded_on is null or posted.superseded_on > {{ as_of_date() }})
+        and posted.payment_date <= {{ as_of_date() }}
 ),
 
 final as (
@@ -105,7 +70,7 @@ final as (
             when customer_id is not null then 'by_amount'
             else 'unmatched'
         end as allocation_route
-    from enriched
+    from decided
 )
 
 select * from final

@@ -1,0 +1,85 @@
+-- The payments whose payer, claims and route are decided on the as-of date D: identified
+-- once, on the day they are first known, and then standing (int_payments_posted), as
+-- their allocation stands in the posted cash ledger. Later days decide again only what is
+-- still open or what changed (decided_as):
+--   new        not decided before D (booked or delivered since, or a late file)
+--   changed    its source row differs from the one it was decided on (an ERP correction)
+--   retry      still open: a bank credit nobody could be identified for (so a payer's
+--              new IBAN, a later teaching payment or a late invoice can still name it), or
+--              a credit with an unapplied part the cash ledger may still apply
+-- On the first run nothing stands and every payment is new (the opening). A run for a day
+-- before the latest decided one decides nothing: later days built on it, and its marts
+-- read the decisions as they stood then (int_payments).
+{%- set state = cash_ledger_relation('int_payments_posted') %}
+{%- set ledger = cash_ledger_relation('int_payment_allocations_posted') %}
+{%- set source_columns = cash_payment_source_columns() %}
+with
+
+payments as (
+    select * from {{ ref('int_payments_unioned') }}
+),
+
+{%- if state is none %}
+
+final as (
+    select *, 'new' as decided_as
+    from payments
+)
+
+{%- else %}
+
+standing as (
+    {{ cash_payments_standing(state) }}
+),
+
+is_latest as (
+    select coalesce(max(decided_on) <= {{ as_of_date() }}, true) as is_latest
+    from {{ state }}
+),
+
+open_credits as (
+    {%- if ledger is not none %}
+    select payment_id
+    from {{ ledger }} as ledger
+    where posted_on < {{ as_of_date() }}
+        and {{ cash_is_retryable('ledger') }}
+    group by payment_id
+    having sum(amount) > 0
+    {%- else %}
+    select cast(null as varchar) as payment_id
+    where false
+    {%- endif %}
+),
+
+compared as (
+    select
+        payments.*,
+        case
+            when standing.payment_id is null then 'new'
+            when {% for column in source_columns[1:] -%}
+                payments.{{ column }} is distinct from standing.{{ column }}
+                {%- if not loop.last %} or {% endif %}
+            {%- endfor %} then 'changed'
+            when standing.customer_id is null
+                and payments.payment_source = 'bank'
+                and not payments.is_returned_outgoing
+                then 'retry'
+            when open_credits.payment_id is not null then 'retry'
+        end as decided_as
+    from payments
+    left join standing
+        on payments.payment_id = standing.payment_id
+    left join open_credits
+        on payments.payment_id = open_credits.payment_id
+),
+
+final as (
+    select *
+    from compared
+    where decided_as is not null
+        and (select is_latest from is_latest)
+)
+
+{%- endif %}
+
+select * from final
