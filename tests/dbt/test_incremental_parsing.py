@@ -1,8 +1,9 @@
 """Bank payments' texts are parsed once: int_payment_references_parsed is incremental.
 
 The hand-made dataset of test_cash_application is built once; then one credit's text
-changes, one credit arrives and the models run again. The oracle: the unchanged credits
-keep the very rows of the first build (a marker written into them survives), the changed
+changes and one credit arrives, both in a later raw file, and the models run again. The
+oracle: the unchanged credits keep the very rows of the first build (a marker written into
+them survives), the changed
 and the new credit are parsed, and the table equals a full refresh of the same raw data;
 payments after the as-of date are parsed but not extracted.
 """
@@ -55,12 +56,14 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             "update intermediate.int_payment_references_parsed set window_text = 'first build' "
             f"where payment_id <> '{b('B03')}'"
         )
+        # the bank corrects B03's text in a later file (raw files are numbered in arrival
+        # order: the build looks only at rows from files after the last one it parsed)
         con.execute(
-            "update raw.bank__transactions set remittance_text = 'RE-2025-000104' "
-            "where bank_reference = 'B03'"
+            "update raw.bank__transactions set remittance_text = 'RE-2025-000104', "
+            "_file_seq = 4 where bank_reference = 'B03'"
         )
         arrived = bank("B30", "2025-07-05", "10.00", None, "Neu", "Rg.Nr. 2025/109")
-        insert(con, "bank__transactions", [arrived])
+        insert(con, "bank__transactions", [arrived | {"_file_seq": 4}])
     dbt(path, folder, *SELECT)
     fresh = folder / "fresh.duckdb"
     shutil.copyfile(path, fresh)

@@ -12,9 +12,13 @@ also brings the invoice RE-2025-001201 that the unmatched credit R1 (day 1: no_m
 names: a retry applies R1 to it; and the ERP payment P-9 that clears RE-2025-000104, held
 by the bank credit B04, which is taken off it. Day 3 (07-02) posts a controller's
 reversal of B03 on RE-2025-000103: the invoice is open again, B03's 300.00 waits as
-`reversed`; a re-run of day 3 posts the same rows once. Afterwards, as of day 1 the
-marts show day 1's books: the files of day 2 (raw.ingested_files.arrival_date) are not
-read for day 1.
+`reversed`; a re-run of day 3 posts the same rows once. Day 3 also brings N1, 30.00 from
+an account nobody knows, signed "KAPPA PAPIER": identified by name as Kappa, it pays
+Kappa's last 30.00. Day 4 (07-03) brings N2 from the same account naming Eta's invoice
+RE-2025-000601 verbatim: recomputed over all history, that would teach the account to be
+Eta's and move N1 to Eta (a learned IBAN outranks a name); posted, N1 keeps its payer.
+Afterwards, as of day 1 the marts show day 1's books: the files of later days
+(raw.ingested_files.arrival_date) are not read for day 1.
 """
 
 from __future__ import annotations
@@ -42,9 +46,14 @@ from tests.dbt.test_cash_application import (
     erp_payment,
 )
 
-DAY1, DAY2, DAY3 = "2025-06-30", "2025-07-01", "2025-07-02"
+DAY1, DAY2, DAY3, DAY4 = "2025-06-30", "2025-07-01", "2025-07-02", "2025-07-03"
 SELECT = ("--select", "+fct_open_items", "+fct_payment_matches", "+fct_unapplied_cash")
-TESTED = ("int_payment_allocations_posted", "int_payments", "int_payment_applications")
+TESTED = (
+    "int_payment_allocations_posted",
+    "int_payments_posted",
+    "int_payments",
+    "int_payment_applications",
+)
 LEDGER = """select payment_id, document_id, cast(amount as varchar), unapplied_reason,
                    posting_kind, cast(posting_date as varchar), cast(posted_on as varchar),
                    reversal_id
@@ -53,6 +62,12 @@ MATCHES = """select payment_id, document_id, cast(applied_amount as varchar), ma
              from marts.fct_payment_matches order by all"""
 UNAPPLIED = """select payment_id, cast(amount as varchar), reason
                from marts.fct_unapplied_cash order by all"""
+VERSIONS = """select payment_id, customer_id, identified_by, decided_as,
+                    cast(valid_from as varchar), cast(decided_on as varchar),
+                    cast(superseded_on as varchar)
+             from intermediate.int_payments_posted order by all"""
+PAYERS = """select payment_id, customer_id, identified_by
+            from intermediate.int_payments order by all"""
 
 
 def arrived(con: duckdb.DuckDBPyConnection, seqs: Iterable[int], day: str) -> None:
@@ -125,15 +140,34 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
             "reason": "B03 paid the credit note's invoice, see call of 1 July",
         }
         insert(con, "ops__allocation_reversals", [reversal])
+        named = bank("N1", DAY3, "30.00", STRANGER + "07", "KAPPA PAPIER", "Danke")
+        insert(con, "bank__transactions", [named | {"_file_seq": 8}])
+        arrived(con, (8,), DAY3)
     build(path, folder, DAY3)
     found["day3_ledger"] = rows(path, LEDGER + " order by all")
     found["day3"] = snapshot(path)
+    found["day3_payers"] = rows(path, PAYERS)
     build(path, folder, DAY3)
     found["day3_rerun_ledger"] = rows(path, LEDGER + " order by all")
 
+    with duckdb.connect(str(path)) as con:
+        teaching = bank("N2", DAY4, "50.00", STRANGER + "07", "KAPPA PAPIER", "RE-2025-000601")
+        insert(con, "bank__transactions", [teaching | {"_file_seq": 9}])
+        arrived(con, (9,), DAY4)
+    build(path, folder, DAY4)
+    found["day4_ledger"] = rows(path, LEDGER + " order by all")
+    found["day4"] = snapshot(path)
+    found["day4_payers"] = rows(path, PAYERS)
+    found["day4_decided"] = rows(
+        path, "select payment_id, decided_as from intermediate.int_payments_to_identify"
+    )
+    found["versions"] = rows(path, VERSIONS)
+
     build(path, folder, DAY1)
     found["day1_again"] = snapshot(path)
+    found["day1_again_payers"] = rows(path, PAYERS)
     found["ledger_after_past_run"] = rows(path, LEDGER + " order by all")
+    found["versions_after_past_run"] = rows(path, VERSIONS)
     return found
 
 
@@ -209,7 +243,8 @@ def test_a_rerun_of_the_latest_day_posts_the_same_rows_once(days):
 
 
 def test_a_past_day_reads_the_books_as_posted_then_and_posts_nothing(days):
-    assert days["ledger_after_past_run"] == days["day3_ledger"]
+    assert days["ledger_after_past_run"] == days["day4_ledger"]
+    assert days["versions_after_past_run"] == days["versions"]
     # the cash ledger as posted by day 1, the invoice RE-2025-001201 (dated 06-20) and the
     # credit L2 (booked 05-01) unknown, as they arrived on day 2: day 1's books exactly
     assert days["day1_again"] == days["day1"]
@@ -224,3 +259,49 @@ def test_every_payment_adds_up_to_the_cent_every_day(days):
         assert totals[b("B03")] == Decimal("300.00")
         assert totals[b("R1")] == Decimal("150.00")
         assert totals[b("B04")] == Decimal("420.00")
+
+
+def test_a_payer_is_identified_once_and_kept_when_a_later_credit_teaches_otherwise(days):
+    """N1 is Kappa's by name on day 3 and pays Kappa's last 30.00 (RE-2025-001001: 80.00,
+    of which P-2 paid 50.00). N2 on day 4 names Eta's invoice from the same account, which
+    would teach the account to be Eta's: N1 keeps its payer and its application, and N2
+    (whose own number never confirms itself) is Kappa's by name too, with nothing of
+    Kappa's open: unapplied, flagged as naming another customer's invoice."""
+    n1 = (b("N1"), "C10010", "name")
+    assert n1 in days["day3_payers"]
+    assert n1 in days["day4_payers"]
+    assert (b("N2"), "C10010", "name") in days["day4_payers"]
+    for day in ("day3", "day4"):
+        assert (b("N1"), "RE-2025-001001", "30.00", "amount_name") in [
+            m for m in days[day]["matches"] if m[0] == b("N1")
+        ], day
+    assert [v for v in days["versions"] if v[0] == b("N1")] == [
+        (b("N1"), "C10010", "name", "new", DAY3, DAY3, None)
+    ]
+
+
+def test_an_unidentified_credit_is_retried_and_its_new_payer_is_a_new_version(days):
+    """R1 (day 1: nobody's, naming an invoice not yet sent) is decided again on day 2, when
+    the invoice arrives: Kappa's, by the document it names. Both versions stay on record;
+    day 1, run again afterwards, still knows R1 as nobody's."""
+    r1 = sorted((v for v in days["versions"] if v[0] == b("R1")), key=lambda v: v[5])
+    assert r1 == [
+        (b("R1"), None, None, "new", "2025-06-25", DAY1, DAY2),
+        (b("R1"), "C10010", "document", "retry", DAY2, DAY2, None),
+    ]
+    assert (b("R1"), None, None) in days["day1_again_payers"]
+    assert (b("R1"), "C10010", "document") in days["day4_payers"]
+
+
+def test_a_day_decides_only_its_new_payments_and_the_open_ones(days):
+    """Day 4 decides N2 (new) and retries what is still open, with the unapplied money it
+    holds (L2's overpayment, B04's 420.00 the ERP took back) or without a payer; N1 and
+    every other settled payment stand as decided."""
+    decided = dict(days["day4_decided"])
+    assert {p for p, why in decided.items() if why == "new"} == {b("N2")}
+    assert decided[b("L2")] == "retry"
+    assert decided[b("B04")] == "retry"
+    assert b("N1") not in decided
+    assert b("B16") not in decided
+    assert set(decided.values()) <= {"new", "retry"}
+    assert len(decided) < len(days["day4_payers"]) / 2

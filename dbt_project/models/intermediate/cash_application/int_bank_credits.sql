@@ -26,7 +26,8 @@ final as (
         structured_reference,
         nullif(upper(end_to_end_id), 'NOTPROVIDED') as end_to_end_id,
         account_iban as receiving_account_iban,
-        coalesce(is_return, false) as is_returned_outgoing
+        coalesce(is_return, false) as is_returned_outgoing,
+        file_seq
     from bank_transactions
     where direction = 'credit'
 )

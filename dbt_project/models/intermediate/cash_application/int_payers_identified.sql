@@ -31,7 +31,10 @@ customers as (
 ),
 
 payment_references as (
-    select * from {{ ref('int_payment_references_extracted') }}
+    select payment_references.*
+    from {{ ref('int_payment_references_extracted') }} as payment_references
+    inner join payments
+        on payment_references.payment_id = payments.payment_id
 ),
 
 resolved as (

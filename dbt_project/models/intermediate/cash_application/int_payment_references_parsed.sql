@@ -1,8 +1,10 @@
 -- Parsed once per bank credit, whatever its date: what the remittance text and the
 -- references of every booked credit (own returns excepted) name. The readings depend on
--- the payment alone, so the model is incremental: a build parses only the credits it has
--- not parsed yet, or whose text changed, or all of them when the parser itself changed
--- (input_fingerprint hashes the inputs with the rendered SQL of the parser). Each
+-- the payment alone, so the model is incremental: a build looks only at the credits from
+-- raw files later than the last one it parsed (file_seq, the watermark: files are numbered
+-- in arrival order) and parses those it has not parsed yet or whose text changed; or all
+-- of them when the parser itself changed (parser_version; input_fingerprint hashes the
+-- inputs with the rendered SQL of the parser). Each
 -- parsed credit also gets one row of kind 'parsed', so a credit without any reference
 -- is not parsed again either. int_payment_references_extracted keeps the credits
 -- booked by the as-of date.
@@ -452,7 +454,8 @@ references_found as (
 final as (
     select
         references_found.*,
-        to_parse.input_fingerprint
+        to_parse.input_fingerprint,
+        to_parse.file_seq
     from references_found
     inner join to_parse
         on references_found.payment_id = to_parse.payment_id
@@ -468,7 +471,8 @@ final as (
         cast(null as integer) as sequence_length,
         0 as token_position,
         cast(null as varchar) as window_text,
-        input_fingerprint
+        input_fingerprint,
+        file_seq
     from to_parse
 )
 {%- endset %}
@@ -478,16 +482,36 @@ final as (
 
 with
 
+{%- if is_incremental() %}
+-- the watermark: the latest raw file parsed, and the parser that parsed it (one version
+-- for all rows, since a new parser parses everything again)
+parsed_marks as (
+    select
+        coalesce(max(file_seq), -1) as parsed_file_seq,
+        coalesce(min(parser_version) = '{{ parser_version }}' and max(parser_version) = '{{ parser_version }}', false)
+            as same_parser
+    from {{ this }}
+),
+{%- endif %}
+
 bank_credits as (
     select
         payment_id,
         remittance_text,
         structured_reference,
         end_to_end_id,
+        file_seq,
         {{ cash_fingerprint(["'" ~ parser_version ~ "'", 'remittance_text', 'structured_reference', 'end_to_end_id']) }}
             as input_fingerprint
     from {{ ref('int_bank_credits') }}
     where not is_returned_outgoing
+    {%- if is_incremental() %}
+        -- only credits from files later than the last one parsed (unless the parser changed)
+        and (
+            file_seq > (select parsed_file_seq from parsed_marks)
+            or not (select same_parser from parsed_marks)
+        )
+    {%- endif %}
 ),
 
 to_parse as (
@@ -506,4 +530,4 @@ to_parse as (
 {{ parser }},
 
 {{ output }}
-select * from final
+select *, '{{ parser_version }}' as parser_version from final

@@ -72,6 +72,7 @@ final as (
         coalesce(claim_summary.currency_mismatch_claims, 0) > 0 as names_other_currency_document,
         taught.taught_customer_ids,
         coalesce(taught.taught_by_exact_reference, false) as taught_by_exact_reference,
+        unioned.file_seq,
         unioned.decided_as
     from unioned
     left join identified

@@ -1,12 +1,16 @@
--- The payments whose payer, claims and route are decided on the as-of date D: identified
--- once, on the day they are first known, and then standing (int_payments_posted), as
--- their allocation stands in the posted cash ledger. Later days decide again only what is
--- still open or what changed (decided_as):
+-- The payments whose payer and claims are decided on the as-of date D: identified once, on
+-- the day they are first known, and then standing (int_payments_posted), as their
+-- allocation stands in the posted cash ledger. Later days decide again only what is still
+-- open or what changed (decided_as):
 --   new        not decided before D (booked or delivered since, or a late file)
 --   changed    its source row differs from the one it was decided on (an ERP correction)
 --   retry      still open: a bank credit nobody could be identified for (so a payer's
 --              new IBAN, a later teaching payment or a late invoice can still name it), or
 --              a credit with an unapplied part the cash ledger may still apply
+-- Only candidates are compared with what stands, so the day's work follows the day's
+-- files, not history: payments from a file later than any decided one (file_seq above the
+-- watermark), payments dated after the last day decided (an old file's payment that falls
+-- due to be known), and the open ones.
 -- On the first run nothing stands and every payment is new (the opening). A run for a day
 -- before the latest decided one decides nothing: later days built on it, and its marts
 -- read the decisions as they stood then (int_payments).
@@ -32,9 +36,22 @@ standing as (
     {{ cash_payments_standing(state) }}
 ),
 
-is_latest as (
-    select coalesce(max(decided_on) <= {{ as_of_date() }}, true) as is_latest
+marks as (
+    select
+        coalesce(max(file_seq), -1) as decided_file_seq,
+        max(decided_on) as last_decided_on,
+        coalesce(max(decided_on) <= {{ as_of_date() }}, true) as is_latest
     from {{ state }}
+    -- a re-run of D ignores what D itself wrote
+    where decided_on <> {{ as_of_date() }}
+),
+
+unidentified as (
+    select payment_id
+    from standing
+    where customer_id is null
+        and payment_source = 'bank'
+        and not is_returned_outgoing
 ),
 
 open_credits as (
@@ -51,33 +68,44 @@ open_credits as (
     {%- endif %}
 ),
 
+candidates as (
+    select payments.*
+    from payments
+    cross join marks
+    where payments.file_seq > marks.decided_file_seq
+        or payments.payment_date > marks.last_decided_on
+        or marks.last_decided_on is null
+
+    union
+
+    select payments.*
+    from payments
+    where payments.payment_id in (select payment_id from unidentified)
+        or payments.payment_id in (select payment_id from open_credits)
+),
+
 compared as (
     select
-        payments.*,
+        candidates.*,
         case
             when standing.payment_id is null then 'new'
             when {% for column in source_columns[1:] -%}
-                payments.{{ column }} is distinct from standing.{{ column }}
+                candidates.{{ column }} is distinct from standing.{{ column }}
                 {%- if not loop.last %} or {% endif %}
             {%- endfor %} then 'changed'
-            when standing.customer_id is null
-                and payments.payment_source = 'bank'
-                and not payments.is_returned_outgoing
-                then 'retry'
-            when open_credits.payment_id is not null then 'retry'
+            when candidates.payment_id in (select payment_id from unidentified) then 'retry'
+            when candidates.payment_id in (select payment_id from open_credits) then 'retry'
         end as decided_as
-    from payments
+    from candidates
     left join standing
-        on payments.payment_id = standing.payment_id
-    left join open_credits
-        on payments.payment_id = open_credits.payment_id
+        on candidates.payment_id = standing.payment_id
 ),
 
 final as (
     select *
     from compared
     where decided_as is not null
-        and (select is_latest from is_latest)
+        and (select is_latest from marks)
 )
 
 {%- endif %}

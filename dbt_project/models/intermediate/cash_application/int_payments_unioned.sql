@@ -1,6 +1,8 @@
 -- One row per incoming payment on or before the as-of date, from the bank (every booked
 -- credit, including our own outgoing payments coming back) and from the ERP (payments it
--- cleared itself), in one shape. Identification and matching happen downstream.
+-- cleared itself), in one shape, with the raw file each came from (file_seq: files are
+-- numbered in arrival order, so a payment new or changed since a day was decided comes
+-- from a later file). Identification and matching happen downstream.
 with
 
 bank_credits as (
@@ -29,7 +31,8 @@ erp_cleared as (
         cast(null as varchar) as structured_reference,
         cast(null as varchar) as end_to_end_id,
         cast(null as varchar) as receiving_account_iban,
-        false as is_returned_outgoing
+        false as is_returned_outgoing,
+        file_seq
     from erp_payments
     where payment_date <= {{ as_of_date() }}
 ),

@@ -30,7 +30,8 @@ final as (
         tx_index,
         entry_amount,
         source_format,
-        source_file
+        source_file,
+        _file_seq as file_seq
     from source
 )
 

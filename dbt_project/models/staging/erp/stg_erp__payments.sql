@@ -16,7 +16,8 @@ final as (
         amount,
         currency,
         payment_date,
-        _source_file as source_file
+        _source_file as source_file,
+        _file_seq as file_seq
     from latest
 )
 
