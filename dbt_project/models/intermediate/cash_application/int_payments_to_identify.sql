@@ -84,6 +84,14 @@ candidates as (
         or payments.payment_id in (select payment_id from open_credits)
 ),
 
+-- what stands for the candidates only: the join then builds on the day's few rows, not on
+-- every decision of history
+standing_candidates as (
+    select *
+    from standing
+    where payment_id in (select payment_id from candidates)
+),
+
 compared as (
     select
         candidates.*,
@@ -97,7 +105,7 @@ compared as (
             when candidates.payment_id in (select payment_id from open_credits) then 'retry'
         end as decided_as
     from candidates
-    left join standing
+    left join standing_candidates as standing
         on candidates.payment_id = standing.payment_id
 ),
 
