@@ -37,12 +37,14 @@ from orchestration.loading.app_events import REPLAY_MARKS, copy_marks
 from orchestration.loading.files import stage_into_landing
 from orchestration.loading.warehouse import attached, table_names
 
-#: the ledgers (cash, credit-note set-offs) and the marts: what the replay must reproduce
-#: exactly
-LEDGERS = (
-    "intermediate.int_payment_allocations_posted",
-    "intermediate.int_credit_note_applications_posted",
-)
+#: what the daily runs post and keep, each with the column of the day that posted a row:
+#: the ledgers (cash, credit-note set-offs) and the payment decisions (who paid). With the
+#: marts, what the replay must reproduce exactly
+POSTED = {
+    "intermediate.int_payment_allocations_posted": "posted_on",
+    "intermediate.int_credit_note_applications_posted": "posted_on",
+    "intermediate.int_payments_posted": "decided_on",
+}
 #: the record of the ingest runs themselves (times, run ids, skipped and quarantined
 #: files), not of the books: a replay loads the same files in other runs
 NOT_COMPARED = {"marts.fct_ingested_files"}
@@ -88,8 +90,9 @@ def replay_plan(
         ).fetchall()
         for seq, source, archive_path, arrival in rows:
             plan[arrival].append(ArchivedFile(seq, source, Path(archive_path), arrival))
-        for ledger in set(LEDGERS) & tables:
-            for (day,) in con.execute(f"select distinct posted_on from {ledger}").fetchall():
+        for ledger in set(POSTED) & tables:
+            posted = con.execute(f"select distinct {POSTED[ledger]} from {ledger}").fetchall()
+            for (day,) in posted:
                 plan.setdefault(day, [])
         marks = copy_marks(con) if "raw.ops__copy_marks" in tables else {}
     return dict(sorted(plan.items())), marks
@@ -115,7 +118,7 @@ def _workspace(settings: Settings, marks: dict[str, dict[str, str]]) -> Settings
 def compare(
     current: Path, rebuilt: Path, first: date | None = None
 ) -> tuple[dict[str, tuple[int, int]], list[str]]:
-    """Tables of the ledgers (their rows posted from ``first`` on) and the marts that differ,
+    """Tables of what is posted (the rows posted from ``first`` on) and the marts that differ,
     as (rows only in the current warehouse, rows only in the rebuilt one), and the tables
     compared; a table on one side only counts all its rows there. Lineage columns that
     only number things (load times, file numbers) are not compared."""
@@ -123,7 +126,7 @@ def compare(
 
     def compared(tables: set[str]) -> set[str]:
         return {
-            t for t in tables if (t.startswith("marts.") or t in LEDGERS) and t not in NOT_COMPARED
+            t for t in tables if (t.startswith("marts.") or t in POSTED) and t not in NOT_COMPARED
         }
 
     with (
@@ -147,7 +150,7 @@ def compare(
                 if not name.startswith("_") and name not in ("loaded_at", "file_seq")
             ]
             listed = ", ".join(f'"{c}"' for c in columns)
-            where = f"where posted_on >= '{first}'" if first and table in LEDGERS else ""
+            where = f"where {POSTED[table]} >= '{first}'" if first and table in POSTED else ""
             rebuilt_rows = f"select {listed} from {table} {where}"
             current_rows = f"select {listed} from current.{table} {where}"
             only_current, only_rebuilt = con.execute(

@@ -69,3 +69,22 @@ def test_a_mart_on_one_side_only_counts_all_its_rows(tmp_path: Path):
     rebuilt = warehouse(tmp_path / "rebuilt", LEDGER, ITEMS, extra)
     assert compare(current, rebuilt)[0] == {"marts.fct_new": (0, 2)}
     assert compare(rebuilt, current)[0] == {"marts.fct_new": (2, 0)}
+
+
+def test_who_paid_is_compared_as_posted_from_the_day_it_was_decided(tmp_path: Path):
+    """The payment decisions (int_payments_posted) are posted state too: a payer decided
+    otherwise is a difference, and ``first`` reads them by their decided_on."""
+
+    def decisions(payer: str) -> str:
+        return (
+            "; create table intermediate.int_payments_posted (payment_id varchar, "
+            "customer_id varchar, decided_on date, file_seq bigint); "
+            f"insert into intermediate.int_payments_posted values ('P1', '{payer}', "
+            f"'{DAY1}', 7), ('P2', 'C2', '{DAY2}', 8)"
+        )
+
+    current = warehouse(tmp_path / "current", LEDGER, ITEMS, decisions("C1"))
+    rebuilt = warehouse(tmp_path / "rebuilt", LEDGER, ITEMS, decisions("C9"))
+    assert compare(current, rebuilt)[0] == {"intermediate.int_payments_posted": (1, 1)}
+    assert compare(current, rebuilt, first=DAY2)[0] == {}
+    assert "intermediate.int_payments_posted" in compare(current, current)[1]
