@@ -33,12 +33,26 @@
     ]) }}
 {%- endmacro %}
 
+{#- Whether the payment row `left` differs from the standing version `right` in any of
+    `columns` but the first (payment_id, the key they were joined on). -#}
+{% macro cash_payment_differs(left, right, columns) -%}
+    ({% for column in columns[1:] -%}
+        {{ left }}.{{ column }} is distinct from {{ right }}.{{ column }}
+        {%- if not loop.last %} or {% endif %}
+    {%- endfor %})
+{%- endmacro %}
+
 {#- The hooks of int_payments_posted. Before: a re-run of the latest decided day takes back
     what that day decided (its versions deleted, the versions they replaced standing again);
     a run for an earlier day changes nothing. After: the versions today's replace end today.
     Returned as text that dbt renders when the hook runs. -#}
+{#- Only the latest decided day writes: no version is decided after the as-of date. -#}
+{% macro cash_payments_state_is_latest() -%}
+    {{ return("not exists (select 1 from {{ this }} where decided_on > {{ as_of_date() }})") }}
+{%- endmacro %}
+
 {% macro cash_payments_state_pre_hooks() -%}
-    {%- set latest = "not exists (select 1 from {{ this }} where decided_on > {{ as_of_date() }})" %}
+    {%- set latest = cash_payments_state_is_latest() %}
     {{ return([
         "{% if is_incremental() %}update {{ this }} set superseded_on = null where superseded_on = {{ as_of_date() }} and " ~ latest ~ "{% endif %}",
         "{% if is_incremental() %}delete from {{ this }} where decided_on = {{ as_of_date() }} and " ~ latest ~ "{% endif %}"
@@ -46,5 +60,5 @@
 {%- endmacro %}
 
 {% macro cash_payments_state_post_hook() -%}
-    {{ return("update {{ this }} set superseded_on = {{ as_of_date() }} where decided_on < {{ as_of_date() }} and superseded_on is null and payment_id in (select payment_id from {{ this }} where decided_on = {{ as_of_date() }}) and not exists (select 1 from {{ this }} where decided_on > {{ as_of_date() }})") }}
+    {{ return("update {{ this }} set superseded_on = {{ as_of_date() }} where decided_on < {{ as_of_date() }} and superseded_on is null and payment_id in (select payment_id from {{ this }} where decided_on = {{ as_of_date() }}) and " ~ cash_payments_state_is_latest()) }}
 {%- endmacro %}

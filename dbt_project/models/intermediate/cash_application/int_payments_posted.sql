@@ -56,10 +56,7 @@ final as (
     left join standing
         on decided.payment_id = standing.payment_id
     where standing.payment_id is null
-        or {% for column in columns[1:] -%}
-            decided.{{ column }} is distinct from standing.{{ column }}
-            {%- if not loop.last %} or {% endif %}
-        {%- endfor %}
+        or {{ cash_payment_differs('decided', 'standing', columns) }}
 )
 
 select * from final

@@ -97,10 +97,8 @@ compared as (
         candidates.*,
         case
             when standing.payment_id is null then 'new'
-            when {% for column in source_columns[1:] -%}
-                candidates.{{ column }} is distinct from standing.{{ column }}
-                {%- if not loop.last %} or {% endif %}
-            {%- endfor %} then 'changed'
+            when {{ cash_payment_differs('candidates', 'standing', source_columns) }}
+                then 'changed'
             when candidates.payment_id in (select payment_id from unidentified) then 'retry'
             when candidates.payment_id in (select payment_id from open_credits) then 'retry'
         end as decided_as
