@@ -1,11 +1,9 @@
+-- Each document's version as known on the as-of date: a filter on the versions state
+-- (stg_erp__document_versions), no window over all raw rows.
 with
 
-source as (
-    select * from {{ source('raw', 'erp__documents') }}
-),
-
 latest as (
-    {{ latest_version('source', 'document_id') }}
+    {{ source_versions_known(ref('stg_erp__document_versions')) }}
 ),
 
 final as (
@@ -24,7 +22,8 @@ final as (
         order_id,
         description,
         nullif(trim(applies_to_document_id), '') as applies_to_document_id,
-        _source_file as source_file
+        _source_file as source_file,
+        _file_seq as version_file_seq
     from latest
 )
 
