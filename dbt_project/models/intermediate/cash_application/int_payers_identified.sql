@@ -30,6 +30,15 @@ customers as (
     select * from {{ ref('stg_erp__customers') }}
 ),
 
+-- the customers' numbers and names as derived once per version (int_customer_keys)
+customer_keys as (
+    select customer_keys.*
+    from {{ ref('int_customer_keys') }} as customer_keys
+    inner join customers
+        on customer_keys.customer_id = customers.customer_id
+        and customer_keys.version_file_seq = customers.version_file_seq
+),
+
 payment_references as (
     select payment_references.*
     from {{ ref('int_payment_references_extracted') }} as payment_references
@@ -80,9 +89,9 @@ by_iban as (
 customer_numbers as (
     select
         customer_id,
-        upper(customer_id) as customer_key,
-        {{ cash_regexp_replace_all('customer_id', "'[^0-9]'", "''") }} as customer_digits
-    from customers
+        customer_key,
+        customer_digits
+    from customer_keys
 ),
 
 customer_digit_keys as (
@@ -232,13 +241,8 @@ customer_name_forms as (
     select
         customer_id,
         normalised_name,
-        {{ cash_sort_words('normalised_name') }} as sorted_name
-    from (
-        select
-            customer_id,
-            {{ cash_normalise_name('customer_name') }} as normalised_name
-        from customers
-    ) as normalised
+        sorted_name
+    from customer_keys
     where length(normalised_name) >= {{ cash_parameter('name_min_length') }}
 ),
 

@@ -1,11 +1,9 @@
+-- Each customer's master data as known on the as-of date: a filter on the versions state
+-- (stg_erp__customer_versions), no window over all raw rows.
 with
 
-source as (
-    select * from {{ source('raw', 'erp__customers') }}
-),
-
 latest as (
-    {{ latest_version('source', 'customer_id') }}
+    {{ source_versions_known(ref('stg_erp__customer_versions')) }}
 ),
 
 final as (
@@ -27,7 +25,8 @@ final as (
         collector,
         entity as entity_id,
         iban as payer_iban,
-        _source_file as source_file
+        _source_file as source_file,
+        _file_seq as version_file_seq
     from latest
 )
 
