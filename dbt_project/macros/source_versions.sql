@@ -93,3 +93,16 @@ select * from final
     where _file_seq <= {{ known_file_seq() }}
         and coalesce(_superseded_by_file_seq > {{ known_file_seq() }}, true)
 {%- endmacro %}
+
+{#- The body of a model that derives something once per version of `relation` (a
+    source_versions state) and appends it, keyed by version_file_seq: the versions added
+    since the model last ran (all on its first run), those matching `condition` if given.
+    The caller configures the model incremental with strategy append. -#}
+{% macro source_versions_added(relation, condition=none) -%}
+    select *
+    from {{ relation }}
+    where {{ condition if condition else 'true' }}
+    {%- if is_incremental() %}
+        and _file_seq > (select coalesce(max(version_file_seq), -1) from {{ this }})
+    {%- endif %}
+{%- endmacro %}

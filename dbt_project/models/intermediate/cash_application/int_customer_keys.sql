@@ -6,19 +6,12 @@
 --   customer_digits  its digits ("10001"): what follows "Kd-Nr."
 --   normalised_name  the name without legal forms (cash_normalise_name)
 --   sorted_name      the same words sorted, for names written surname first
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail'
-) }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
 with
 
 versions as (
-    select * from {{ ref('stg_erp__customer_versions') }}
-    {%- if is_incremental() %}
-    where _file_seq > (select coalesce(max(version_file_seq), -1) from {{ this }})
-    {%- endif %}
+    {{ source_versions_added(ref('stg_erp__customer_versions')) }}
 ),
 
 normalised as (

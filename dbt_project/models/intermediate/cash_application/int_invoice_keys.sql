@@ -6,20 +6,12 @@
 -- ("2025-123" is the number key, "123" the sequence key), so a remittance written
 -- "Rg. 2025/123", "RE 2025 000123" or "2025000123" finds it; the order number ("Order
 -- PO-1427-9998", as card payouts carry it) is a key too.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail'
-) }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
 with
 
 versions as (
-    select * from {{ ref('stg_erp__document_versions') }}
-    where document_type = 'invoice'
-    {%- if is_incremental() %}
-        and _file_seq > (select coalesce(max(version_file_seq), -1) from {{ this }})
-    {%- endif %}
+    {{ source_versions_added(ref('stg_erp__document_versions'), "document_type = 'invoice'") }}
 ),
 
 parsed as (
