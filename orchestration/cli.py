@@ -185,6 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="thin the increment day to the size of this company's day (same-size days)",
     )
+    prof.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the increment's warehouse (printed) to try a model's SQL on the day's state",
+    )
 
     serve = sub.add_parser("serve", help="the Dagster UI and the Streamlit app, until Ctrl-C")
     serve.add_argument("--host", default="127.0.0.1")
@@ -588,6 +593,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
             out_dir=DEFAULT_OUT_DIR,
             against=args.against,
             day_as=args.day_as,
+            keep=args.keep,
         )
     except FileNotFoundError as exc:
         console.print(f"[red]{exc}[/red]")

@@ -7,6 +7,7 @@ import json
 import math
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tools.bench.profile import code_fingerprint, profile, report, scaling_exponent
@@ -88,13 +89,18 @@ def test_the_fingerprint_follows_the_code(tmp_path: Path):
 
 @pytest.mark.long
 def test_profile_a_tiny_company(tmp_path: Path):
-    path, text = profile(2000, seed=7, out_dir=tmp_path)
+    path, text = profile(2000, seed=7, out_dir=tmp_path, keep=True)
     found = json.loads(path.read_text())
     names = {n["node"] for n in found["nodes"]}
     assert {"model.int_payment_allocations_posted", "model.fct_open_items"} <= names
     rows = {n["node"]: n["rows"] for n in found["nodes"]}
     assert rows["model.fct_open_items"] > 0
     assert "model.fct_open_items" in text or len(found["nodes"]) > 25
+    # --keep: the warehouse after the increment stays, with the rows the profile counted
+    kept = Path(text.rsplit("kept: ", 1)[1].split(" ", 1)[0])
+    with duckdb.connect(str(kept), read_only=True) as con:
+        (open_items,) = con.execute("select count(*) from marts.fct_open_items").fetchone()
+    assert open_items == rows["model.fct_open_items"]
 
 
 def test_a_thinned_day_keeps_whole_customers_and_every_kth_bank_entry():

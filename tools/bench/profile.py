@@ -77,10 +77,13 @@ def profile(
     out_dir: Path,
     against: int | None = None,
     day_as: int | None = None,
+    keep: bool = False,
 ) -> tuple[Path, str]:
     """Profile the increment at ``invoices``; returns the profile's path and the report.
     ``day_as``: the increment day thinned to the size of that company's day (one customer
-    in invoices / day_as), so that ``against`` it compares history sizes, not day sizes."""
+    in invoices / day_as), so that ``against`` it compares history sizes, not day sizes.
+    ``keep``: leave the warehouse after the increment in place (the report says where),
+    to time a rewritten model on the very state the daily run saw."""
     share = max(1, round(invoices / day_as)) if day_as else 1
     company = ensure_company(out_dir / "cache", invoices, seed, day_share=share)
     work = company.folder.parent / "profile"
@@ -128,8 +131,12 @@ def profile(
         if not other_path.exists():
             raise FileNotFoundError(f"{other_path}: profile {against} invoices first")
         other = json.loads(other_path.read_text())
-    shutil.rmtree(home, ignore_errors=True)
-    return path, report(result, other)
+    text = report(result, other)
+    if keep:
+        text += f"\nkept: {home / 'warehouse.duckdb'} (the state after the increment)"
+    else:
+        shutil.rmtree(home, ignore_errors=True)
+    return path, text
 
 
 def _parse_manifest(env: dict[str, str], home: Path) -> None:

@@ -18,7 +18,7 @@ invoices as (
         and issue_date <= {{ as_of_date() }}
 ),
 
-final as (
+keyed as (
     select
         invoices.document_id,
         invoices.customer_id,
@@ -29,10 +29,6 @@ final as (
         keys.document_id_upper,
         keys.payment_reference_compact,
         keys.order_id_upper,
-        case
-            when keys.order_id_upper is not null
-                then count(*) over (partition by keys.order_id_upper)
-        end as order_id_invoices,
         keys.number_prefix,
         keys.number_key,
         keys.sequence_key,
@@ -41,6 +37,39 @@ final as (
     inner join keys
         on keys.document_id = invoices.document_id
         and keys.version_file_seq = invoices.version_file_seq
+),
+
+-- how many invoices share an order number (a card payout names the order): grouped and
+-- joined, since a window partitioned by the order number sorts every invoice (0.66 s of
+-- the model's 1.2 s at 1 M invoices)
+orders as (
+    select
+        order_id_upper,
+        count(*) as order_id_invoices
+    from keyed
+    where order_id_upper is not null
+    group by order_id_upper
+),
+
+final as (
+    select
+        keyed.document_id,
+        keyed.customer_id,
+        keyed.issue_date,
+        keyed.due_date,
+        keyed.currency,
+        keyed.gross_amount,
+        keyed.document_id_upper,
+        keyed.payment_reference_compact,
+        keyed.order_id_upper,
+        orders.order_id_invoices,
+        keyed.number_prefix,
+        keyed.number_key,
+        keyed.sequence_key,
+        keyed.sequence_length
+    from keyed
+    left join orders
+        on keyed.order_id_upper = orders.order_id_upper
 )
 
 select * from final
