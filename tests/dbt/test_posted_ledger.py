@@ -153,7 +153,9 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     with duckdb.connect(str(path)) as con:
         teaching = bank("N2", DAY4, "50.00", STRANGER + "07", "KAPPA PAPIER", "RE-2025-000601")
         insert(con, "bank__transactions", [teaching | {"_file_seq": 9}])
-        arrived(con, (9,), DAY4)
+        # the ERP re-sends its cleared payments unchanged (a full extract): no new version
+        insert(con, "erp__payments", [p | {"_file_seq": 10} for p in ERP_PAYMENTS])
+        arrived(con, (9, 10), DAY4)
     build(path, folder, DAY4)
     found["day4_ledger"] = rows(path, LEDGER + " order by all")
     found["day4"] = snapshot(path)
@@ -162,6 +164,10 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         path, "select payment_id, decided_as from intermediate.int_payments_to_identify"
     )
     found["versions"] = rows(path, VERSIONS)
+    found["erp_versions"] = rows(
+        path,
+        "select payment_id, _file_seq from staging.stg_erp__payment_versions order by all",
+    )
 
     build(path, folder, DAY1)
     found["day1_again"] = snapshot(path)
@@ -303,5 +309,8 @@ def test_a_day_decides_only_its_new_payments_and_the_open_ones(days):
     assert decided[b("B04")] == "retry"
     assert b("N1") not in decided
     assert b("B16") not in decided
+    # re-sent unchanged on day 4: the same version, from the file that first brought it
+    assert "P-1" not in decided and "P-2" not in decided
+    assert days["erp_versions"] == [("P-1", 4), ("P-2", 4), ("P-9", 7)]
     assert set(decided.values()) <= {"new", "retry"}
     assert len(decided) < len(days["day4_payers"]) / 2

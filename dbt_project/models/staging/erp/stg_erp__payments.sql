@@ -1,11 +1,10 @@
+-- Each ERP-cleared payment as known on the as-of date: a filter on the versions state
+-- (stg_erp__payment_versions). file_seq is the file of the version: a payment re-sent
+-- unchanged keeps the file that first brought it.
 with
 
-source as (
-    select * from {{ source('raw', 'erp__payments') }}
-),
-
 latest as (
-    {{ latest_version('source', 'payment_id') }}
+    {{ source_versions_known(ref('stg_erp__payment_versions')) }}
 ),
 
 final as (
