@@ -12,11 +12,14 @@
     changed, re-emitted with the file that superseded it. source_versions_known() projects
     the state onto the files known on the as-of date. -#}
 {% macro source_versions(relation, key) -%}
-{%- set bookkeeping = ['_row_location', '_row_number', '_extra', '_file_seq', '_source_file', '_loaded_at'] -%}
+{#- the loader's lineage columns (orchestration/loading/raw_tables.py LINEAGE) all start
+    with an underscore and no contract column does: told apart by that, not by a second
+    list of their names -#}
 {%- set business = [] -%}
+{%- set bookkeeping = [] -%}
 {%- if execute -%}
     {%- for column in adapter.get_columns_in_relation(relation) -%}
-        {%- if column.name not in bookkeeping -%}{%- do business.append(column.name) -%}{%- endif -%}
+        {%- do (bookkeeping if column.name.startswith('_') else business).append(column.name) -%}
     {%- endfor -%}
 {%- endif -%}
 {%- set columns = business + bookkeeping -%}
