@@ -29,6 +29,7 @@ def data_test_results(run_results: Path) -> list[dict[str, object]]:
     return [
         {"test": r["unique_id"].split(".")[2], "status": r["status"], "failures": r["failures"]}
         for r in results
+        if r["unique_id"].startswith("test.")  # not the run's on-run-start hook
     ]
 
 

@@ -1,6 +1,14 @@
 -- One row per invoice issued on or before the as-of date, with the keys payments are
 -- matched on (parsed once per invoice version: int_invoice_keys, which says how).
 -- Credit notes are never targets of a payment.
+--
+-- Kept as a keyed projection (macros/keyed_projection.sql): a day re-projects the
+-- documents it touched (documents_touched) and the invoices that share an order number
+-- with one of them, since their count of the order's invoices may have changed.
+
+-- depends_on: {{ ref('stg_erp__document_versions') }}
+{%- set since = keyed_projection('document_id') %}
+
 with
 
 documents as (
@@ -17,6 +25,35 @@ invoices as (
     where document_type = 'invoice'
         and issue_date <= {{ as_of_date() }}
 ),
+{%- if since is not none %}
+
+touched_documents as (
+    {{ documents_touched(since) }}
+),
+
+-- the orders of the touched documents, before (as projected) and now
+touched_orders as (
+    select order_id_upper
+    from {{ this }}
+    where document_id in (select document_id from touched_documents)
+    union
+    select keys.order_id_upper
+    from invoices
+    inner join keys
+        on keys.document_id = invoices.document_id
+        and keys.version_file_seq = invoices.version_file_seq
+    where invoices.document_id in (select document_id from touched_documents)
+),
+
+-- an invoice untouched itself keeps its version, so its order is the projected one
+touched as (
+    select document_id from touched_documents
+    union
+    select document_id
+    from {{ this }}
+    where order_id_upper in (select order_id_upper from touched_orders)
+),
+{%- endif %}
 
 keyed as (
     select
@@ -37,6 +74,9 @@ keyed as (
     inner join keys
         on keys.document_id = invoices.document_id
         and keys.version_file_seq = invoices.version_file_seq
+    {%- if since is not none %}
+    where invoices.document_id in (select document_id from touched)
+    {%- endif %}
 ),
 
 -- how many invoices share an order number (a card payout names the order): grouped and
@@ -46,8 +86,17 @@ orders as (
     select
         order_id_upper,
         count(*) as order_id_invoices
+    {%- if since is none %}
     from keyed
     where order_id_upper is not null
+    {%- else %}
+    -- every invoice of the touched orders (all the orders of the touched rows)
+    from invoices
+    inner join keys
+        on keys.document_id = invoices.document_id
+        and keys.version_file_seq = invoices.version_file_seq
+    where keys.order_id_upper in (select order_id_upper from touched_orders)
+    {%- endif %}
     group by order_id_upper
 ),
 
@@ -72,4 +121,4 @@ final as (
         on keyed.order_id_upper = orders.order_id_upper
 )
 
-select * from final
+{{ keyed_projection_rows(since, 'final', 'touched', 'document_id') }}

@@ -3,16 +3,37 @@
 -- cleared itself), in one shape, with the raw file each came from (file_seq: files are
 -- numbered in arrival order, so a payment new or changed since a day was decided comes
 -- from a later file). Identification and matching happen downstream.
+--
+-- Kept as a keyed projection (macros/keyed_projection.sql): a day re-projects only the
+-- payments it touched (macros/keyed_projection_touched.sql: payments_touched).
+
+-- depends_on: {{ ref('stg_bank__transactions') }}
+-- depends_on: {{ ref('stg_erp__payment_versions') }}
+{%- set since = keyed_projection('payment_id') %}
+
 with
+{%- if since is not none %}
+
+touched as (
+    {{ payments_touched(since) }}
+),
+{%- endif %}
 
 bank_credits as (
     select *
     from {{ ref('int_bank_credits') }}
     where payment_date <= {{ as_of_date() }}
+    {%- if since is not none %}
+        and payment_id in (select payment_id from touched)
+    {%- endif %}
 ),
 
 erp_payments as (
-    select * from {{ ref('stg_erp__payments') }}
+    select *
+    from {{ ref('stg_erp__payments') }}
+    {%- if since is not none %}
+    where payment_id in (select payment_id from touched)
+    {%- endif %}
 ),
 
 erp_cleared as (
@@ -43,4 +64,4 @@ final as (
     select * from erp_cleared
 )
 
-select * from final
+{{ keyed_projection_rows(since, 'final', 'touched', 'payment_id') }}

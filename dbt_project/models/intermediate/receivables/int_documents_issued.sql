@@ -2,17 +2,32 @@
 -- measure ages them by. Where the ERP sets no due date, the claim falls due 30 days
 -- after the invoice (BGB §286(3): default 30 days after due date and receipt of the
 -- invoice), so issue_date + 30 days stands in for it; credit notes are treated alike.
+--
+-- Kept as a keyed projection (macros/keyed_projection.sql): a day re-projects only the
+-- documents it touched (macros/keyed_projection_touched.sql: documents_touched).
+
+-- depends_on: {{ ref('stg_erp__document_versions') }}
+{%- set since = keyed_projection('document_id') %}
 
 with
 
 documents as (
     select * from {{ ref('stg_erp__documents') }}
 ),
+{%- if since is not none %}
+
+touched as (
+    {{ documents_touched(since) }}
+),
+{%- endif %}
 
 issued as (
     select *
     from documents
     where issue_date <= {{ as_of_date() }}
+    {%- if since is not none %}
+        and document_id in (select document_id from touched)
+    {%- endif %}
 ),
 
 dated as (
@@ -47,4 +62,4 @@ final as (
     from dated
 )
 
-select * from final
+{{ keyed_projection_rows(since, 'final', 'touched', 'document_id') }}
