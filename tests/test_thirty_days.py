@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -33,10 +32,9 @@ from actions.ops_store import engine_for
 from core.settings import load_settings
 from orchestration import cli
 from orchestration.loading.files import stage_into_landing
-from orchestration.loading.warehouse import attached
 from tests.actions.sendgrid_server import SendGridStub
 from tests.conftest import SAMPLE, sample_as_of
-from tests.dbt.helpers import run_dbt
+from tests.dbt.helpers import projections_differing
 from tests.test_as_of_reproducible import existed_on
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
@@ -317,30 +315,4 @@ def test_the_keyed_projections_equal_a_full_projection_of_the_last_day(month, tm
     through the late files, reversals and retries of these days, hold exactly what a full
     projection of the last day holds."""
     settings, _, _ = month
-    fresh = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(settings.warehouse_path, fresh)
-    with duckdb.connect(str(fresh), read_only=True) as con:
-        projections = con.execute(
-            "select t.schema_name || '.' || t.table_name, b.as_of_date "
-            "from intermediate.projection_builds b join duckdb_tables() t "
-            "on t.table_name = b.projection and t.database_name = current_database()"
-        ).fetchall()
-    assert projections and {day for _, day in projections} == {LAST_DAY}
-    done = run_dbt(
-        fresh, tmp_path, "run", "--full-refresh",
-        "--select", "config.incremental_strategy:keyed_projection",
-        "--vars", json.dumps({"as_of_date": LAST_DAY.isoformat()}),
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout[-3000:]
-    with (
-        duckdb.connect(str(fresh), read_only=True) as con,
-        attached(con, settings.warehouse_path, "daily", read_only=True),
-    ):
-        for table, _ in projections:
-            rows = f"select * exclude (_projected_on) from {{}}{table}"
-            differ = con.execute(
-                f"select (select count(*) from ({rows.format('daily.')} except all "
-                f"{rows.format('')})), (select count(*) from ({rows.format('')} except all "
-                f"{rows.format('daily.')}))"
-            ).fetchone()
-            assert differ == (0, 0), table
+    assert projections_differing(settings.warehouse_path, tmp_path, LAST_DAY.isoformat()) == {}

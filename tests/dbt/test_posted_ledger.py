@@ -32,7 +32,7 @@ import duckdb
 import pytest
 
 from orchestration.loading.raw_tables import ensure_raw_schema, insert
-from tests.dbt.helpers import rows, run_dbt
+from tests.dbt.helpers import projections_differing, rows, run_dbt
 from tests.dbt.test_cash_application import (
     CUSTOMERS,
     DOCUMENTS,
@@ -163,6 +163,7 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     found["day4_decided"] = rows(
         path, "select payment_id, decided_as from intermediate.int_payments_to_identify"
     )
+    found["day4_projections_differing"] = projections_differing(path, folder / "full", DAY4)
     found["versions"] = rows(path, VERSIONS)
     found["erp_versions"] = rows(
         path,
@@ -314,3 +315,10 @@ def test_a_day_decides_only_its_new_payments_and_the_open_ones(days):
     assert days["erp_versions"] == [("P-1", 4), ("P-2", 4), ("P-9", 7)]
     assert set(decided.values()) <= {"new", "retry"}
     assert len(decided) < len(days["day4_payers"]) / 2
+
+
+def test_the_state_kept_by_key_equals_a_full_projection_after_the_days(days):
+    """The keyed projections (int_payments, the ledger as of the day, ...) stepped through
+    the late credit, the retry, the ERP clearing, the reversal, the re-run and the new
+    payer hold on day 4 what a full projection of day 4 holds."""
+    assert days["day4_projections_differing"] == {}

@@ -3,11 +3,26 @@
 -- unapplied reason, and match. A past as-of date therefore shows what was posted by that
 -- day, not what a later day would decide. Same columns as int_payment_allocations, so
 -- applications and unapplied cash read the ledger the way they read the proposal.
+--
+-- Kept as a keyed projection (macros/keyed_projection.sql): a day re-projects the payments
+-- with a posting since (cash_postings_touched).
+
+{%- set since = keyed_projection('payment_id') %}
+
 with
+{%- if since is not none %}
+
+touched as (
+    {{ cash_postings_touched(since) }}
+),
+{%- endif %}
 
 posted as (
     select * from {{ ref('int_payment_allocations_posted') }}
     where posting_date <= {{ as_of_date() }}
+    {%- if since is not none %}
+        and payment_id in (select payment_id from touched)
+    {%- endif %}
 ),
 
 {%- set keys = cash_allocation_columns() | reject('equalto', 'amount') | list %}
@@ -23,4 +38,4 @@ final as (
     having sum(amount) <> 0
 )
 
-select * from final
+{{ keyed_projection_rows(since, 'final', 'touched', 'payment_id') }}

@@ -12,6 +12,13 @@
 --   returned_outgoing   a credit flagged as return: our own payment coming back
 --   returned_unmatched  returned in full and naming no invoice
 --   unmatched           neither an invoice nor the payer could be identified
+--
+-- Kept as a keyed projection (macros/keyed_projection.sql): a day re-projects the payments
+-- whose decision changed or that are dated since (payment_decisions_touched), and every
+-- payment with a matched return, before or now (returns are few, and matched afresh).
+
+{%- set since = keyed_projection('payment_id') %}
+
 with
 
 posted as (
@@ -21,6 +28,16 @@ posted as (
 returns as (
     select * from {{ ref('int_payment_returns_matched') }}
 ),
+{%- if since is not none %}
+
+touched as (
+    {{ payment_decisions_touched(since) }}
+    union
+    select payment_id from returns
+    union
+    select payment_id from {{ this }} where return_transaction_id is not null
+),
+{%- endif %}
 
 decided as (
     select
@@ -34,6 +51,9 @@ decided as (
     where posted.valid_from <= {{ as_of_date() }}
         and (posted.superseded_on is null or posted.superseded_on > {{ as_of_date() }})
         and posted.payment_date <= {{ as_of_date() }}
+    {%- if since is not none %}
+        and posted.payment_id in (select payment_id from touched)
+    {%- endif %}
 ),
 
 final as (
@@ -73,4 +93,4 @@ final as (
     from decided
 )
 
-select * from final
+{{ keyed_projection_rows(since, 'final', 'touched', 'payment_id') }}
