@@ -3,6 +3,18 @@
 -- 0-1). When a bank credit was returned (int_payment_returns_matched), the return first
 -- reduces its unapplied part; the rest reverses its applications, latest applied first,
 -- as negative rows (match_method return_reversal) dated the return's booking day.
+--
+-- Kept as a keyed projection (macros/keyed_projection.sql): a day re-projects the payments
+-- with a posting since (cash_postings_touched), with a return before or now, and those
+-- applied, before or now, to an invoice touched since (its customer may have changed, or
+-- it may not be issued any more: documents_touched).
+
+-- depends_on: {{ ref('stg_erp__document_versions') }}
+-- depends_on: {{ ref('stg_erp__documents') }}
+-- depends_on: {{ ref('int_payment_allocations_posted') }}
+-- depends_on: {{ ref('int_payment_returns_matched') }}
+{%- set since = keyed_projection('payment_id') %}
+
 with
 
 payments as (
@@ -16,11 +28,36 @@ allocations as (
 invoices as (
     select * from {{ ref('int_invoices_keyed') }}
 ),
+{%- if since is not none %}
+
+touched_documents as (
+    {{ documents_touched(since) }}
+),
+
+touched as (
+    {{ cash_postings_touched(since) }}
+    union
+    select payment_id from {{ ref('int_payment_returns_matched') }}
+    union
+    select payment_id from {{ this }} where match_method = 'return_reversal'
+    union
+    select payment_id
+    from allocations
+    where document_id in (select document_id from touched_documents)
+    union
+    select payment_id
+    from {{ this }}
+    where document_id in (select document_id from touched_documents)
+),
+{%- endif %}
 
 applied as (
     select *
     from allocations
     where document_id is not null
+    {%- if since is not none %}
+        and payment_id in (select payment_id from touched)
+    {%- endif %}
 ),
 
 unapplied_per_payment as (
@@ -29,6 +66,9 @@ unapplied_per_payment as (
         sum(amount) as unapplied_amount
     from allocations
     where document_id is null
+    {%- if since is not none %}
+        and payment_id in (select payment_id from touched)
+    {%- endif %}
     group by payment_id
 ),
 
@@ -100,4 +140,4 @@ final as (
         on applications.document_id = invoices.document_id
 )
 
-select * from final
+{{ keyed_projection_rows(since, 'final', 'touched', 'payment_id') }}
