@@ -39,22 +39,24 @@
 {%- endmacro %}
 
 {#- Payment decisions (int_payments_posted, versions kept as state): a version decided or
-    superseded since, or a payment dated since. A re-run of the day a build was made
-    projects every key (keyed_projection_since), so rows a re-run takes back are never
-    missed here. -#}
+    superseded after the last build's day, or a payment dated since. What that day decided
+    was decided before the build (the decisions come first in the day's run), and a re-run
+    of the day projects every key (keyed_projection_since), so rows a re-run takes back are
+    never missed here. -#}
 {% macro payment_decisions_touched(since) -%}
     select payment_id
     from {{ ref('int_payments_posted') }}
-    where decided_on >= {{ since.as_of_date }}
-        or superseded_on >= {{ since.as_of_date }}
+    where decided_on > {{ since.as_of_date }}
+        or superseded_on > {{ since.as_of_date }}
         or payment_date > {{ since.as_of_date }} and payment_date <= {{ as_of_date() }}
 {%- endmacro %}
 
 {#- Cash allocations (int_payment_allocations_posted, insert-only): the payments with a row
-    posted since, or with a posting dated since. -#}
+    posted after the last build's day (posted before it, as the decisions), or with a
+    posting dated since. -#}
 {% macro cash_postings_touched(since) -%}
     select payment_id
     from {{ ref('int_payment_allocations_posted') }}
-    where posted_on >= {{ since.as_of_date }}
+    where posted_on > {{ since.as_of_date }}
         or posting_date > {{ since.as_of_date }} and posting_date <= {{ as_of_date() }}
 {%- endmacro %}
