@@ -60,3 +60,16 @@
     where posted_on > {{ since.as_of_date }}
         or posting_date > {{ since.as_of_date }} and posting_date <= {{ as_of_date() }}
 {%- endmacro %}
+
+{#- Credit-note set-offs (int_credit_note_applications_posted, insert-only): both documents
+    of a set-off posted after the last build's day, or with a posting dated since. -#}
+{% macro credit_note_postings_touched(since) -%}
+    {%- set posted -%}
+        from {{ ref('int_credit_note_applications_posted') }}
+        where posted_on > {{ since.as_of_date }}
+            or posting_date > {{ since.as_of_date }} and posting_date <= {{ as_of_date() }}
+    {%- endset -%}
+    select document_id {{ posted }}
+    union
+    select credit_note_id as document_id {{ posted }}
+{%- endmacro %}

@@ -29,7 +29,7 @@ import duckdb
 import pytest
 
 from orchestration.loading.raw_tables import ensure_raw_schema, insert
-from tests.dbt.helpers import rows, run_dbt
+from tests.dbt.helpers import projections_differing, rows, run_dbt
 from tests.dbt.test_cash_application import CUSTOMERS, IBAN, b, bank, document
 from tests.dbt.test_posted_ledger import arrived
 
@@ -116,6 +116,7 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]]:
     found["day2_set_offs"] = rows(path, SET_OFFS)
     found["day2_open"] = rows(path, OPEN)
     found["day2_unapplied"] = rows(path, UNAPPLIED)
+    found["day2_projections_differing"] = projections_differing(path, folder / "full", DAY2)
 
     build(path, folder, DAY1)
     found["day1_again_open"] = rows(path, OPEN)
@@ -165,3 +166,10 @@ def test_nothing_is_applied_twice_and_a_reversed_payment_takes_its_set_off(days)
 
 def test_a_past_day_shows_its_own_books(days):
     assert days["day1_again_open"] == days["day1_open"]
+
+
+def test_the_state_kept_by_key_equals_a_full_projection_on_day_2(days):
+    """The set-off changed by the ERP, the payment that comes anyway and the reversal that
+    takes a set-off with it leave the movements and applications kept by key (stepped
+    from day 1) equal to a full projection of day 2."""
+    assert days["day2_projections_differing"] == {}

@@ -5,19 +5,72 @@
 -- once on the credit note (+applied, moving it towards zero). Open amount on a day =
 -- the sum of a document's movements up to that day; the daily KPIs are built from
 -- these rows, never from documents x days.
+--
+-- Kept as a keyed projection (macros/keyed_projection.sql) by document: a day re-projects
+-- the documents it touched (documents_touched), those with a set-off posted since, and
+-- those a touched payment is applied to, before or now. A payment's applications change
+-- only with its postings (cash_postings_touched), its return (int_payments re-projects
+-- it: _projected_on) or the invoice itself.
+
+-- depends_on: {{ ref('stg_erp__document_versions') }}
+-- depends_on: {{ ref('stg_erp__documents') }}
+-- depends_on: {{ ref('int_payment_allocations_posted') }}
+-- depends_on: {{ ref('int_credit_note_applications_posted') }}
+-- depends_on: {{ ref('int_payments') }}
+{%- set since = keyed_projection('document_id') %}
 
 with
+{%- if since is not none %}
+
+touched_payments as (
+    {{ cash_postings_touched(since) }}
+    union
+    select payment_id
+    from {{ ref('int_payments') }}
+    where _projected_on > {{ since.as_of_date }}
+),
+
+touched as (
+    {{ documents_touched(since) }}
+    union
+    {{ credit_note_postings_touched(since) }}
+    union
+    select document_id
+    from {{ ref('int_payment_applications') }}
+    where payment_id in (select payment_id from touched_payments)
+        or applied_date > {{ since.as_of_date }} and applied_date <= {{ as_of_date() }}
+    union
+    select document_id
+    from {{ this }}
+    where movement_type = 'payment'
+        and counterpart_id in (select payment_id from touched_payments)
+    union
+    select unnest([document_id, credit_note_id])
+    from {{ ref('int_credit_note_applications_as_of') }}
+    where applied_date > {{ since.as_of_date }} and applied_date <= {{ as_of_date() }}
+),
+{%- endif %}
 
 documents as (
     select * from {{ ref('int_documents_issued') }}
+    {%- if since is not none %}
+    where document_id in (select document_id from touched)
+    {%- endif %}
 ),
 
 payment_applications as (
     select * from {{ ref('int_payment_applications') }}
+    {%- if since is not none %}
+    where document_id in (select document_id from touched)
+    {%- endif %}
 ),
 
 credit_note_applications as (
     select * from {{ ref('int_credit_note_applications_as_of') }}
+    {%- if since is not none %}
+    where document_id in (select document_id from touched)
+        or credit_note_id in (select document_id from touched)
+    {%- endif %}
 ),
 
 applications as (
@@ -52,6 +105,15 @@ applications as (
     where applied_date <= {{ as_of_date() }}
 ),
 
+{%- if since is not none %}
+
+-- in a step: of a set-off only the side of a touched document
+applications_touched as (
+    select * from applications
+    where document_id in (select document_id from touched)
+),
+{%- endif %}
+
 -- several applications of one counterpart to one document on one day are one movement
 applications_summed as (
     select
@@ -61,7 +123,7 @@ applications_summed as (
         movement_date,
         movement_currency,
         sum(movement_amount) as movement_amount
-    from applications
+    from {{ 'applications' if since is none else 'applications_touched' }}
     group by
         document_id,
         movement_type,
@@ -121,4 +183,4 @@ final as (
     select * from applications_dated
 )
 
-select * from final
+{{ keyed_projection_rows(since, 'final', 'touched', 'document_id') }}
