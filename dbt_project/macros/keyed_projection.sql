@@ -9,16 +9,17 @@
     it left the projection). When a step is not safe it projects every key, as a table
     would: on its first build, after --full-refresh, for an as-of date not after its last
     build (a past day or the same day re-run), after the known raw files went backwards,
-    and once after its SQL changed. The record of the last build (intermediate.projection_builds: as-of date,
-    last raw file known then, the model's checksum) is written in the build's transaction.
+    and once after its SQL changed. The record of the last build
+    (intermediate.projection_builds: as-of date, last raw file known then, the model's
+    checksum) is written in the build's transaction.
 
     A model opts in with `{% set since = keyed_projection('<key>') %}` (its config and the
     build to step from): none when it projects every key, else the last build
     (since.as_of_date, since.file_seq as SQL literals), from which the model selects the
     touched keys (its CTE `touched`) and projects only those. It ends in
-    keyed_projection_rows(). Each row carries _projected_on, the as-of date of
-    the build that wrote it: the daily run's data tests look at those rows only
-    (meta day_column), since a key's other rows were tested when they were written. -#}
+    keyed_projection_rows(). Each row carries _projected_on, the as-of date of the build
+    that wrote it: the daily run's data tests look at those rows only (meta day_column),
+    since a key's other rows were tested when they were written. -#}
 
 {#- A model's config as a keyed projection on `key`, and the build to step from (see
     keyed_projection_since). -#}
