@@ -19,16 +19,26 @@
     touched keys (its CTE `touched`) and projects only those. It ends in
     keyed_projection_rows(). Each row carries _projected_on, the as-of date of the build
     that wrote it: the daily run's data tests look at those rows only (meta day_column),
-    since a key's other rows were tested when they were written. -#}
+    since a key's other rows were tested when they were written.
+
+    Every build logs the keys it re-projected (intermediate.projection_keys; a build of
+    every key logs one row with a null key), so a projection of projections needs no rule
+    of its own: `keyed_projection('<key>', reads=[...])` steps only while the log of the
+    projections it reads covers the days since its last build (kept
+    projection_key_log_days, var, 40) with no build of every key among them, and takes
+    their logged keys as touched (keyed_projection_logged). -#}
 
 {#- A model's config as a keyed projection on `key`, and the build to step from (see
-    keyed_projection_since). -#}
-{% macro keyed_projection(key) -%}
+    keyed_projection_since). A new column is added before a changed model projects every
+    key (dbt's on_schema_change; `fail` or this are what a contracted mart may use). -#}
+{% macro keyed_projection(key, reads=[]) -%}
     {{ config(
         materialized='incremental',
         incremental_strategy='keyed_projection',
         unique_key=key,
+        on_schema_change='append_new_columns',
         post_hook=keyed_projection_recorded(),
+        meta={'keyed_projection_reads': reads},
     ) }}
     {{ return(keyed_projection_since()) }}
 {%- endmacro %}
@@ -36,6 +46,26 @@
 {#- The bookkeeping table of the keyed projections' last builds. -#}
 {% macro keyed_projection_builds() -%}
     {{ return(api.Relation.create(database=target.database, schema='intermediate', identifier='projection_builds')) }}
+{%- endmacro %}
+
+{#- The log of the keys each build re-projected (a null key: it projected every key). -#}
+{% macro keyed_projection_log() -%}
+    {{ return(api.Relation.create(database=target.database, schema='intermediate', identifier='projection_keys')) }}
+{%- endmacro %}
+
+{#- How many days the key log keeps: a projection of projections last built longer ago
+    projects every key. -#}
+{% macro keyed_projection_log_days() -%}
+    {{ return(var('projection_key_log_days', 40) | int) }}
+{%- endmacro %}
+
+{#- The keys the projections `reads` re-projected since the build `since` (a query of one
+    column, key_value, as varchar). -#}
+{% macro keyed_projection_logged(since, reads) -%}
+    select key_value
+    from {{ keyed_projection_log() }}
+    where projection in ('{{ reads | join("', '") }}')
+        and as_of_date > {{ since.as_of_date }}
 {%- endmacro %}
 
 {#- The last build to step from (dict of SQL literals as_of_date and file_seq), or none:
@@ -62,6 +92,21 @@
     {%- if found.rows | length == 0 -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- set reads = config.get('meta', {}).get('keyed_projection_reads', []) -%}
+    {%- if reads -%}
+        {#- the log must cover every day since, with no build of every key among them -#}
+        {%- set gaps = run_query(
+            "select (select count(*) from " ~ keyed_projection_log()
+            ~ " where projection in ('" ~ reads | join("', '") ~ "')"
+            ~ " and as_of_date > cast('" ~ found.rows[0][0] ~ "' as date)"
+            ~ " and key_value is null),"
+            ~ " cast(cast('" ~ found.rows[0][0] ~ "' as date) < "
+            ~ as_of_date() ~ " - " ~ keyed_projection_log_days() ~ " as bigint)"
+        ) -%}
+        {%- if gaps.rows[0][0] > 0 or gaps.rows[0][1] > 0 -%}
+            {{ return(none) }}
+        {%- endif -%}
+    {%- endif -%}
     {{ return({
         'as_of_date': "cast('" ~ found.rows[0][0] ~ "' as date)",
         'file_seq': found.rows[0][1] | string,
@@ -74,6 +119,12 @@
 {%- endmacro %}
 
 {% macro keyed_projection_record() -%}
+    {%- if keyed_projection_since() is none %}
+    {#- a build of every key, by the strategy or dbt's own create: logged as one null key
+        (a step's keys are logged by the strategy, which knows the keys it replaced) -#}
+    {{ keyed_projection_log_cleared() }};
+    insert into {{ keyed_projection_log() }} values ('{{ this.identifier }}', {{ as_of_date() }}, null);
+    {%- endif %}
     insert or replace into {{ keyed_projection_builds() }}
     select
         '{{ this.identifier }}',
@@ -81,6 +132,15 @@
         {{ known_file_seq() }},
         '{{ model.checksum.checksum }}',
         current_timestamp
+{%- endmacro %}
+
+{#- This projection's log from this day on is written anew (a past day re-run starts the
+    days after it anew), and days older than kept are dropped. -#}
+{% macro keyed_projection_log_cleared() -%}
+    delete from {{ keyed_projection_log() }}
+    where projection = '{{ this.identifier }}'
+        and (as_of_date >= {{ as_of_date() }}
+            or as_of_date < {{ as_of_date() }} - {{ keyed_projection_log_days() }})
 {%- endmacro %}
 
 {#- on-run-start (dbt_project.yml): the bookkeeping table exists before the models run, in
@@ -93,6 +153,17 @@
         file_seq bigint not null,
         code_checksum varchar not null,
         built_at timestamp not null
+    );
+    create table if not exists {{ keyed_projection_log() }} (
+        projection varchar not null,
+        as_of_date date not null,
+        key_value varchar
+    );
+    {#- the record of a table dropped by hand would let its rebuild (dbt's create, every
+        key) pass for a step in the post-hook, which logs by that -#}
+    delete from {{ keyed_projection_builds() }}
+    where projection not in (
+        select table_name from duckdb_tables() where database_name = current_database()
     )
 {%- endmacro %}
 
@@ -118,11 +189,20 @@
     {%- set source = arg_dict['temp_relation'] -%}
     {%- set key = arg_dict['unique_key'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    {%- if keyed_projection_since() is none %}
+    {%- set step = keyed_projection_since() is not none -%}
+    {%- if not step %}
     delete from {{ target }};
     {%- else %}
     delete from {{ target }} where {{ key }} in (select {{ key }} from {{ source }});
     {%- endif %}
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ source }} where _projected_on is not null
+    {%- if step -%}
+    ;
+    {#- the keys this step replaced, for the projections that read this one -#}
+    {{ keyed_projection_log_cleared() }};
+    insert into {{ keyed_projection_log() }}
+    select distinct '{{ target.identifier }}', {{ as_of_date() }}, cast({{ key }} as varchar)
+    from {{ source }}
+    {%- endif %}
 {%- endmacro %}

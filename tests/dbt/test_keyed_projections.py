@@ -158,6 +158,24 @@ def test_the_state_equals_a_full_projection(days):
     assert recorded == (JUNE[20], 3)
 
 
+LOGGED = (
+    "select as_of_date, key_value from intermediate.projection_keys "
+    "where projection = 'int_documents_issued' order by all"
+)
+
+
+def test_each_build_logs_the_keys_it_re_projected(days):
+    """For the projections that read this one: a null key for a build of every key."""
+    path, _, _ = days
+    assert rows(path, LOGGED) == [
+        (JUNE[1], None),
+        (JUNE[10], "D1"),
+        (JUNE[10], "D2"),
+        (JUNE[20], "D3"),  # left the projection: its rows were deleted
+        (JUNE[20], "D4"),
+    ]
+
+
 def test_a_past_day_projects_every_key_and_the_next_day_steps_from_it(days, tmp_path: Path):
     path, _, _ = days
     warehouse = tmp_path / "warehouse.duckdb"
@@ -173,6 +191,13 @@ def test_a_past_day_projects_every_key_and_the_next_day_steps_from_it(days, tmp_
         ("D1", Decimal("90.00"), date(2025, 5, 1), JUNE[20]),
         ("D2", Decimal("50.00"), date(2025, 6, 5), JUNE[5]),
         ("D4", Decimal("40.00"), date(2025, 6, 15), JUNE[20]),
+    ]
+    assert rows(warehouse, LOGGED) == [  # the days after 06-05 logged anew
+        (JUNE[1], None),
+        (JUNE[5], None),
+        (JUNE[20], "D1"),
+        (JUNE[20], "D3"),
+        (JUNE[20], "D4"),
     ]
     assert (rows(warehouse, CONTENT), rows(warehouse, KEYED_CONTENT)) == full_projection(
         warehouse, tmp_path, JUNE[20]

@@ -164,6 +164,17 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         path, "select payment_id, decided_as from intermediate.int_payments_to_identify"
     )
     found["day4_projections_differing"] = projections_differing(path, folder / "full", DAY4)
+    found["day4_matches_written_on"] = rows(
+        path,
+        "select _projected_on, list(distinct payment_id order by payment_id) "
+        "from marts.fct_payment_matches group by 1 order by 1",
+    )
+    found["day4_keys_logged"] = rows(
+        path,
+        "select projection, list(key_value order by key_value) from intermediate.projection_keys "
+        f"where as_of_date = '{DAY4}' and projection in "
+        "('int_payment_applications', 'int_payments', 'fct_payment_matches') group by 1 order by 1",
+    )
     found["versions"] = rows(path, VERSIONS)
     found["erp_versions"] = rows(
         path,
@@ -322,3 +333,21 @@ def test_the_state_kept_by_key_equals_a_full_projection_after_the_days(days):
     the late credit, the retry, the ERP clearing, the reversal, the re-run and the new
     payer hold on day 4 what a full projection of day 4 holds."""
     assert days["day4_projections_differing"] == {}
+
+
+def test_a_projection_of_projections_steps_by_the_keys_they_logged(days):
+    """fct_payment_matches reads int_payment_applications and int_payments. On day 4 both
+    log B18 (returned, so re-projected every day) and N2 (the day's credit); the mart
+    re-projects exactly those two: B18's match and its return reversal are written again,
+    N2 applies to nothing (the day's unapplied cash), and every other match stays as the
+    re-run of day 3 wrote it."""
+    logged = dict(days["day4_keys_logged"])
+    assert logged == {
+        "fct_payment_matches": [b("B18"), b("N2")],
+        "int_payment_applications": [b("B18"), b("N2")],
+        "int_payments": [b("B18"), b("N2")],
+    }
+    written = dict(days["day4_matches_written_on"])
+    assert set(written) == {date.fromisoformat(DAY3), date.fromisoformat(DAY4)}
+    assert written[date.fromisoformat(DAY4)] == [b("B18")]
+    assert b("B18") not in written[date.fromisoformat(DAY3)]

@@ -1,16 +1,34 @@
 -- One row per bank or ERP payment applied to an invoice on a day (reversals of returned
 -- payments are negative rows of their own, dated the return).
+--
+-- Kept as a keyed projection by payment (macros/keyed_projection.sql): a day re-projects
+-- the payments int_payment_applications or int_payments re-projected since (their key log).
+{%- set since = keyed_projection('payment_id', reads=['int_payment_applications', 'int_payments']) %}
+
 with
+{%- if since is not none %}
+
+touched as (
+    select key_value as payment_id
+    from ({{ keyed_projection_logged(since, ['int_payment_applications', 'int_payments']) }})
+),
+{%- endif %}
 
 applications as (
     select * from {{ ref('int_payment_applications') }}
+    {%- if since is not none %}
+    where payment_id in (select payment_id from touched)
+    {%- endif %}
 ),
 
 payments as (
     select * from {{ ref('int_payments') }}
+    {%- if since is not none %}
+    where payment_id in (select payment_id from touched)
+    {%- endif %}
 ),
 
-final as (
+matches as (
     select
         {{ dbt.hash("applications.payment_id || '|' || applications.document_id || '|' || applications.match_method") }}
             as payment_match_id,
@@ -32,4 +50,4 @@ final as (
         on applications.payment_id = payments.payment_id
 )
 
-select * from final
+{{ keyed_projection_rows(since, 'matches', 'touched', 'payment_id') }}
