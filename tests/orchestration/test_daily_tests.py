@@ -73,7 +73,7 @@ def test_the_daily_build_leaves_the_history_tests_to_the_weekly_check():
     definitions = defs()
     daily = definitions.resolve_assets_def(dg.AssetKey(["marts", "fct_open_items"]))
     checks = {key.name for key in daily.check_keys}
-    assert "not_null_fct_open_items_document_id" in checks  # row tests run every day
+    assert "unique_fct_open_items_document_id" in checks  # row tests run every day
     assert not any(name.startswith("relationships_") for name in checks)
     assert not any(name.startswith("cash_payments_accounted_for") for name in checks)
     # the reconciliation to the cent stays daily (Python asset checks)
