@@ -173,7 +173,9 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         path,
         "select projection, list(key_value order by key_value) from intermediate.projection_keys "
         f"where as_of_date = '{DAY4}' and projection in "
-        "('int_payment_applications', 'int_payments', 'fct_payment_matches') group by 1 order by 1",
+        "('int_payment_applications', 'int_payments', 'fct_payment_matches', "
+        "'int_documents_issued', 'int_document_movements', 'int_documents_open') "
+        "group by 1 order by 1",
     )
     found["versions"] = rows(path, VERSIONS)
     found["erp_versions"] = rows(
@@ -340,12 +342,15 @@ def test_a_projection_of_projections_steps_by_the_keys_they_logged(days):
     log B18 (returned, so re-projected every day) and N2 (the day's credit); the mart
     re-projects exactly those two: B18's match and its return reversal are written again,
     N2 applies to nothing (the day's unapplied cash), and every other match stays as the
-    re-run of day 3 wrote it."""
-    logged = dict(days["day4_keys_logged"])
-    assert logged == {
+    re-run of day 3 wrote it. The open-item state (int_documents_open) follows the
+    documents issued (no new version on day 4: nothing logged) and the movements (B18's
+    invoice RE-2025-000801, moved by B18 again)."""
+    assert dict(days["day4_keys_logged"]) == {
         "fct_payment_matches": [b("B18"), b("N2")],
         "int_payment_applications": [b("B18"), b("N2")],
         "int_payments": [b("B18"), b("N2")],
+        "int_document_movements": ["RE-2025-000801"],
+        "int_documents_open": ["RE-2025-000801"],
     }
     written = dict(days["day4_matches_written_on"])
     assert set(written) == {date.fromisoformat(DAY3), date.fromisoformat(DAY4)}

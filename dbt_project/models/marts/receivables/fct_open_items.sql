@@ -1,15 +1,12 @@
 -- The open-item list (OPOS) on the as-of date: every document issued by then whose
--- movements up to then leave an open amount other than zero. Credit notes are negative
--- open items until applied.
+-- movements up to then leave an open amount other than zero (the open-item state,
+-- int_documents_open), aged, with its statuses, dunning level and reporting amount.
+-- Credit notes are negative open items until applied.
 
 with
 
-documents as (
-    select * from {{ ref('int_documents_issued') }}
-),
-
-movements as (
-    select * from {{ ref('int_document_movements') }}
+documents_open as (
+    select * from {{ ref('int_documents_open') }}
 ),
 
 collection_statuses as (
@@ -28,28 +25,6 @@ fx_rates as (
     select * from {{ ref('int_fx_rates_daily') }}
 ),
 
-paid as (
-    select
-        document_id,
-        -- applications reduce the receivable: paid is their negated sum (for a credit
-        -- note the amount applied to invoices, negative like the credit note itself)
-        -sum(movement_amount) as paid_amount
-    from movements
-    where movement_type <> 'issue'
-    group by document_id
-),
-
-balances as (
-    select
-        documents.*,
-        documents.signed_amount as amount,
-        coalesce(paid.paid_amount, 0) as paid_amount,
-        documents.signed_amount - coalesce(paid.paid_amount, 0) as open_amount
-    from documents
-    left join paid
-        on paid.document_id = documents.document_id
-),
-
 open_items as (
     select
         *,
@@ -57,8 +32,7 @@ open_items as (
             when effective_due_date >= {{ as_of_date() }} then 0
             else {{ finance_days_between('effective_due_date', as_of_date()) }}
         end as days_past_due
-    from balances
-    where open_amount <> 0
+    from documents_open
 ),
 
 aged as (
