@@ -59,10 +59,10 @@
     {{ return(var('projection_key_log_days', 40) | int) }}
 {%- endmacro %}
 
-{#- The keys the projections `reads` re-projected since the build `since` (a query of one
-    column, key_value, as varchar). -#}
-{% macro keyed_projection_logged(since, reads) -%}
-    select key_value
+{#- The keys the projections `reads` re-projected since the build `since`, as a select of
+    one column named `key` (varchar). -#}
+{% macro keyed_projection_logged(since, reads, key) -%}
+    select key_value as {{ key }}
     from {{ keyed_projection_log() }}
     where projection in ('{{ reads | join("', '") }}')
         and as_of_date > {{ since.as_of_date }}

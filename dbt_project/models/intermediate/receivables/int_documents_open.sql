@@ -6,16 +6,14 @@
 -- Kept as a keyed projection by document (macros/keyed_projection.sql): a day
 -- re-projects the documents int_documents_issued or int_document_movements re-projected
 -- since (their key log); a document settled since leaves it.
-{%- set since = keyed_projection(
-    'document_id', reads=['int_documents_issued', 'int_document_movements']
-) %}
+{%- set reads = ['int_documents_issued', 'int_document_movements'] %}
+{%- set since = keyed_projection('document_id', reads=reads) %}
 
 with
 {%- if since is not none %}
 
 touched as (
-    select key_value as document_id
-    from ({{ keyed_projection_logged(since, ['int_documents_issued', 'int_document_movements']) }})
+    {{ keyed_projection_logged(since, reads, 'document_id') }}
 ),
 {%- endif %}
 

@@ -3,14 +3,14 @@
 --
 -- Kept as a keyed projection by payment (macros/keyed_projection.sql): a day re-projects
 -- the payments int_payment_applications or int_payments re-projected since (their key log).
-{%- set since = keyed_projection('payment_id', reads=['int_payment_applications', 'int_payments']) %}
+{%- set reads = ['int_payment_applications', 'int_payments'] %}
+{%- set since = keyed_projection('payment_id', reads=reads) %}
 
 with
 {%- if since is not none %}
 
 touched as (
-    select key_value as payment_id
-    from ({{ keyed_projection_logged(since, ['int_payment_applications', 'int_payments']) }})
+    {{ keyed_projection_logged(since, reads, 'payment_id') }}
 ),
 {%- endif %}
 
