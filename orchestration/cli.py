@@ -125,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rebuild.add_argument(
         "--from", dest="first", type=_as_of, default=None,
-        help="compare the ledger's postings from this day (earlier days are replayed too)",
+        help="replay from this day, starting from the books as they stood before it, and "
+        "compare the ledger's postings from this day on",
     )  # fmt: skip
     rebuild.add_argument("--to", dest="last", type=_as_of, default=None)
     rebuild.add_argument(
@@ -523,8 +524,13 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     if not report.identical:
         console.print(f"The rebuilt workspace is kept for comparison: {report.home}")
         return EXIT_STEP_FAILED
+    start = (
+        f" from the books as they stood before {report.rolled_back_to}"
+        if report.rolled_back_to
+        else ""
+    )
     console.print(
-        f"[green]identical[/green]: {len(report.days)} day(s) replayed, "
+        f"[green]identical[/green]: {len(report.days)} day(s) replayed{start}, "
         f"{len(report.compared)} tables compared (the posted ledger and every mart)."
     )
     if not args.keep:

@@ -11,10 +11,15 @@ run left in raw.ops__copy_marks) and runs ``replay_job`` for that day: ingest an
 dunning, no delivery, no publish, so nothing reaches a customer or the dashboards. Then
 every posted row and every mart is compared with the current warehouse, to the cent.
 
-The replay runs each day that received files or posted anything, from the first; days
-before ``first`` are replayed too (a fresh warehouse must open the ledger where the daily
-runs opened it) but the comparison is what matters: a difference means the posting is not
-a function of the archived inputs, and the report names the tables and rows.
+The replay runs each day that received files or posted anything. Without ``first`` it
+starts on the first day, in an empty warehouse: the ledger must open where the daily runs
+opened it. With ``first`` (``--from D``) it starts on D, from the books as the daily runs
+left them before D: a copy of the current warehouse rolled back to that day (the raw rows
+of the files that arrived from D on, and what was posted or decided from D on, taken back;
+what ended from D on standing again; every model that is a function of raw dropped, to be
+built afresh). A month's replay at the end of a year of history costs a month, not a year.
+Either way the comparison is what matters: a difference means the posting is not a
+function of the archived inputs, and the report names the tables and rows.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from core.settings import Settings, load_settings
 from orchestration.backup import sqlite_backup
 from orchestration.loading.app_events import REPLAY_MARKS, copy_marks
 from orchestration.loading.files import stage_into_landing
-from orchestration.loading.warehouse import attached, table_names
+from orchestration.loading.warehouse import attached, connect, table_names
 
 #: what the daily runs post and keep, each with the column of the day that posted a row:
 #: the ledgers (cash, credit-note set-offs) and the payment decisions (who paid). With the
@@ -45,9 +50,14 @@ POSTED = {
     "intermediate.int_credit_note_applications_posted": "posted_on",
     "intermediate.int_payments_posted": "decided_on",
 }
+#: what ends in the posted state on a later day, with the column of that day: a rollback
+#: lets it stand again
+ENDED = {"intermediate.int_payments_posted": "superseded_on"}
 #: the record of the ingest runs themselves (times, run ids, skipped and quarantined
 #: files), not of the books: a replay loads the same files in other runs
 NOT_COMPARED = {"marts.fct_ingested_files"}
+#: the schemas dbt builds: every table there but the posted ones is a function of raw
+DBT_SCHEMAS = ("staging", "intermediate", "marts")
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,8 @@ class ArchivedFile:
 class RebuildReport:
     home: Path
     days: list[date] = field(default_factory=list)
+    #: the day the replay started from the rolled-back books (None: from the first day)
+    rolled_back_to: date | None = None
     failed_day: date | None = None
     #: table -> rows only in the current warehouse, rows only in the rebuilt one
     differences: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -162,18 +174,75 @@ def compare(
     return differences, sorted(mine | theirs)
 
 
+def rolled_back(warehouse: Path, first: date) -> None:
+    """The warehouse at ``warehouse`` (a copy) as the daily runs left it before ``first``:
+    the raw rows of the files that arrived from ``first`` on and their records taken back,
+    the posted rows posted or decided from then on deleted and what ended from then on
+    standing again, and every other table and view dbt builds dropped (they are functions
+    of raw and of the posted rows, and the first replayed day builds them afresh). The ops
+    copies are replaced whole by each replayed day, up to its mark."""
+    with duckdb.connect(str(warehouse)) as con:
+        tables = table_names(con)
+        con.execute("begin transaction")
+        late = (
+            "select file_seq from raw.ingested_files "
+            "where coalesce(arrival_date, cast(ingested_at as date)) >= $first"
+        )
+        for (table,) in con.execute(
+            "select schema_name || '.' || table_name from duckdb_columns() "
+            "where database_name = current_database() and schema_name = 'raw' "
+            "and column_name = '_file_seq'"
+        ).fetchall():
+            con.execute(f"delete from {table} where _file_seq in ({late})", {"first": first})
+        con.execute(f"delete from raw.ingested_files where file_seq in ({late})", {"first": first})
+        if "raw.ops__copy_marks" in tables:
+            con.execute("delete from raw.ops__copy_marks where as_of_date >= ?", [first])
+        for table, day in POSTED.items():
+            if table in tables:
+                con.execute(f"delete from {table} where {day} >= ?", [first])
+        for table, day in ENDED.items():
+            if table in tables:
+                con.execute(f"update {table} set {day} = null where {day} >= ?", [first])
+        for schema, name, kind in con.execute(
+            "select schema_name, table_name, 'table' from duckdb_tables() "
+            "where database_name = current_database() "
+            "union all select schema_name, view_name, 'view' from duckdb_views() "
+            "where database_name = current_database() and not internal"
+        ).fetchall():
+            if schema in DBT_SCHEMAS and f"{schema}.{name}" not in POSTED:
+                con.execute(f'drop {kind} "{schema}"."{name}"')
+        # the continuity marks vouch for the current workspace, not for this copy
+        if "meta.continuity" in tables:
+            con.execute("delete from meta.continuity")
+        con.execute("commit")
+
+
+def _copy_of_current(settings: Settings, target: Settings) -> None:
+    """A consistent copy of the current warehouse into the replay workspace (the caller
+    holds the run lock, so no run writes it meanwhile)."""
+    with connect(settings) as con:
+        con.execute("checkpoint")
+    shutil.copyfile(settings.warehouse_path, target.warehouse_path)
+
+
 def rebuild(
     settings: Settings,
     run_day: Callable[[Settings, date], bool],
     first: date | None = None,
     until: date | None = None,
 ) -> RebuildReport:
-    """Replay every day of the plan (up to ``until``) into a fresh workspace with
-    ``run_day`` (the replay job for one day; False when it failed), then compare the marts
-    and the ledger rows posted from ``first`` on."""
+    """Replay every day of the plan (from ``first``, up to ``until``) into a workspace of
+    its own with ``run_day`` (the replay job for one day; False when it failed), then
+    compare the marts and the ledger rows posted from ``first`` on. A ``first`` after the
+    plan's first day starts from the current books rolled back to it."""
     plan, marks = replay_plan(settings)
     target = _workspace(settings, marks)
     report = RebuildReport(home=target.home)
+    if first is not None and plan and first > next(iter(plan)):
+        _copy_of_current(settings, target)
+        rolled_back(target.warehouse_path, first)
+        report.rolled_back_to = first
+        plan = {day: files for day, files in plan.items() if day >= first}
     for day, files in plan.items():
         if until is not None and day > until:
             break

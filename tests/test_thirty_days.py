@@ -310,6 +310,21 @@ def test_replaying_the_days_from_the_archive_gives_the_same_books(month, capsys)
     assert posted_days >= 2, "the days posted on their own, not all at the opening"
 
 
+def test_a_replay_from_a_later_day_starts_from_the_books_before_it(month, capsys):
+    """`forderwerk rebuild --from D` replays only D and the days after it, from a copy of
+    the books rolled back to D (the files from D on taken back, what was posted from D on
+    deleted, every model of raw rebuilt): the marts and the ledger rows posted from D on
+    equal what the daily runs built."""
+    settings, _, _ = month
+    first = DAYS[-2]
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("FORDERWERK_HOME", str(settings.home))
+        code = cli.main(["rebuild", "--from", first.isoformat()])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert f"identical: 2 day(s) replayed from the books as they stood before {first}" in out
+
+
 def test_the_keyed_projections_equal_a_full_projection_of_the_last_day(month, tmp_path):
     """The as-of models kept as state (macros/keyed_projection.sql), stepped day by day
     through the late files, reversals and retries of these days, hold exactly what a full

@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tools.bench.profile import code_fingerprint, profile, report, scaling_exponent
+from tools.bench.profile import code_fingerprint, profile, report
+from tools.bench.proportion import scaling_exponent
 
 
 def test_scaling_exponent_through_two_sizes():

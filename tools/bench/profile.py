@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -36,15 +35,12 @@ from tools.bench import dbt_cli, homes
 from tools.bench.company import BenchCompany, ensure_company
 from tools.bench.harness import _environment, _run_dbt
 from tools.bench.process import run_worker
+from tools.bench.proportion import proportion, scaling_exponent
 
 #: what builds the base state: a change here makes a new one
 FINGERPRINTED = ("actions", "core", "orchestration", "seeds/reference", "dbt_project/models",
                  "dbt_project/macros", "dbt_project/dbt_project.yml", "tools/generate")  # fmt: skip
 FINGERPRINT_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".csv", ".j2", ".po"}
-#: issue 19: the increment at 1 M within 1.3x of the increment at 200 k
-PROPORTION_LIMIT = 1.3
-#: days whose rows loaded differ by at most this share count as the same size
-SAME_DAY_TOLERANCE = 0.1
 
 
 @dataclass
@@ -186,13 +182,6 @@ def _with_rows(nodes: dict[str, dict], warehouse: Path) -> list[NodeProfile]:
     return sorted(out, key=lambda n: -n.seconds)
 
 
-def scaling_exponent(t_small: float, t_large: float, n_small: int, n_large: int) -> float | None:
-    """k in t ~ n^k through two points; None when a time is too small to say."""
-    if min(t_small, t_large) < 0.01 or n_small == n_large:
-        return None
-    return math.log(t_large / t_small) / math.log(n_large / n_small)
-
-
 def _seconds_by_kind(result: dict) -> dict[str, float]:
     totals: dict[str, float] = {}
     for node in result["nodes"]:
@@ -226,21 +215,5 @@ def report(result: dict, other: dict | None = None, top: int = 25) -> str:
             line += f" {k:6.2f}" if k is not None else f" {'':>6}"
         lines.append(line)
     if other:
-        lines += ["", _proportion(result, other)]
+        lines += ["", proportion(result, other)]
     return "\n".join(lines)
-
-
-def _proportion(result: dict, other: dict) -> str:
-    """The increment's time against the other size's, judged only for days of the same
-    size (rows loaded within 10 %): a bigger day may cost more, a longer history may not."""
-    ratio = result["seconds"] / other["seconds"]
-    k = scaling_exponent(other["seconds"], result["seconds"], other["invoices"], result["invoices"])
-    text = f"proportion: {ratio:.2f}x the increment at {other['invoices']:,} invoices (k = {k:.2f})"
-    day, other_day = result.get("increment_rows"), other.get("increment_rows")
-    if not day or not other_day or abs(day / other_day - 1) > SAME_DAY_TOLERANCE:
-        sizes = f"{other_day or '?'} and {day or '?'} rows loaded"
-        return (
-            f"{text}; not judged: the days differ in size ({sizes}), the check needs the same day"
-        )
-    verdict = "within" if ratio <= PROPORTION_LIMIT else "NOT within"
-    return f"{text}, {verdict} the {PROPORTION_LIMIT}x a day of the same size may cost"

@@ -17,6 +17,8 @@ from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
+from tools.bench.proportion import profiled
+
 MEASURES = (
     "ingest",
     "dbt_build",
@@ -108,7 +110,7 @@ def write(out_dir: Path, measured: list, context: Context) -> Path:
     old = md_path.read_text() if md_path.exists() else ""
     sections = _size_sections(old)
     sections[context.invoices] = size_section(rows, context)
-    md_path.write_text(markdown(rows, sections, _notes(old)))
+    md_path.write_text(markdown(rows, sections, _notes(old), profiled(out_dir / "profiles")))
     return md_path
 
 
@@ -187,7 +189,9 @@ def _extrapolation_note(sizes: dict[int, list[dict]]) -> str:
     )
 
 
-def markdown(rows: list[dict], sections: dict[int, str], notes: str) -> str:
+def markdown(
+    rows: list[dict], sections: dict[int, str], notes: str, proportion: str | None = None
+) -> str:
     sizes = by_size(rows)
     measured = ", ".join(f"{_n(n)}" for n in sizes) or "none"
     dates = sorted({r["measured_at"][:10] for r in rows})
@@ -198,6 +202,7 @@ def markdown(rows: list[dict], sections: dict[int, str], notes: str) -> str:
         f"**Sizes measured: {measured} invoices** ({', '.join(dates)}). "
         f"{_extrapolation_note(sizes)}\n",
         f"Machine of the latest run: {machine()}.  \nVersions: {versions()}.\n",
+        ledger_targets_table(sizes, proportion),
         targets_table(sizes),
         peers_table(sizes),
         f"## Notes\n{NOTES_BEGIN}{notes}{NOTES_END}\n",
@@ -234,6 +239,76 @@ def targets_table(sizes: dict[int, dict[str, dict]]) -> str:
     ):
         lines.append(f"| {label} | " + " | ".join(cell(m) for m in sizes.values()) + " |")
     return "\n".join(lines) + "\n"
+
+
+#: issue 19's targets at 1 M and 10 M invoices: (what, measure, seconds, peak MB) per size
+LEDGER_TARGETS = (
+    (
+        "daily increment, whole job (ingest of the day's files -> marts -> dunning decisions "
+        "-> snapshot)",
+        "daily_increment",
+        {1_000_000: (10, None), 10_000_000: (20, None)},
+    ),
+    ("of which ingest -> marts", "ingest_to_marts", {1_000_000: (4, None), 10_000_000: (8, None)}),
+    (
+        "full build from raw",
+        "dbt_build",
+        {1_000_000: (25, 1024), 10_000_000: (180, 2048)},
+    ),
+)
+
+
+def ledger_targets_table(sizes: dict[int, dict[str, dict]], proportion: str | None) -> str:
+    """Issue 19's targets (the posted ledger's daily run) at 1 M and 10 M invoices, each
+    judged at its own size, and the proportionality check of the committed profiles."""
+    columns = (1_000_000, 10_000_000)
+    lines = [
+        "## Targets of the posted ledger (issue 19)\n",
+        "Each size is judged by its own budget; *n/a*: not measured at that size.\n",
+        "| measure (2 cores, 24 GiB) | "
+        + " | ".join(f"budget at {_n(n)} | measured at {_n(n)}" for n in columns)
+        + " |",
+        "| --- |" + " --- | --- |" * len(columns),
+    ]
+    for label, measure, budgets in LEDGER_TARGETS:
+        cells = []
+        for n in columns:
+            seconds, mb = budgets[n]
+            m = sizes.get(n, {})
+            row = (
+                _ingest_to_marts(m.get("daily_increment"))
+                if measure == "ingest_to_marts"
+                else m.get(measure)
+            )
+            budget = f"<= {seconds} s" + (f", <= {mb / 1024:g} GB" if mb else "")
+            cells += [budget, _budget(row, seconds, mb)]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    for peer, speed, memory, budget in (
+        ("pandas", 2, 0.5, ">= 2x faster at <= 1/2 its memory"),
+        ("polars", 1, None, "no slower"),
+    ):
+        cells = []
+        for n in columns:
+            cells += [budget, _vs(sizes.get(n, {}), peer, speed, memory)]
+        lines.append(f"| core marts vs the {peer} peer, same run | " + " | ".join(cells) + " |")
+    lines.append(
+        "\nProportionality (`forderwerk profile`, the dbt build of an increment day of the "
+        "same size at 1 M and at 200 k invoices): "
+        + (
+            proportion
+            or "not profiled yet (`forderwerk profile --invoices 200000`, then "
+            "`--invoices 1000000 --day-as 200000 --against 200000`)."
+        )
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _ingest_to_marts(row: dict | None) -> dict | None:
+    """The daily increment's ingest and dbt steps (Dagster's own step times), as a row to
+    judge; None without them."""
+    steps = (row or {}).get("detail", {}).get("steps") or {}
+    parts = [v for k, v in steps.items() if k.startswith("ingest") or k == "warehouse_models"]
+    return {"seconds_median": sum(parts)} if parts else None
 
 
 def _budget(row: dict | None, seconds: float, mb: float | None = None) -> str:
