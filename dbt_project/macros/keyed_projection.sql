@@ -26,19 +26,23 @@
     of its own: `keyed_projection('<key>', reads=[...])` steps only while the log of the
     projections it reads covers the days since its last build (kept
     projection_key_log_days, var, 40) with no build of every key among them, and takes
-    their logged keys as touched (keyed_projection_logged). -#}
+    their logged keys as touched (keyed_projection_logged). A projection whose rows are
+    dated (`keyed_projection(..., dated='<date column>')`) also logs, per key, the earliest
+    date among the rows that changed (replaced and not written again, or written anew):
+    what reads it by date (a daily series) recomputes from the earliest changed date
+    (keyed_projection_earliest). -#}
 
 {#- A model's config as a keyed projection on `key`, and the build to step from (see
     keyed_projection_since). A new column is added before a changed model projects every
     key (dbt's on_schema_change; `fail` or this are what a contracted mart may use). -#}
-{% macro keyed_projection(key, reads=[]) -%}
+{% macro keyed_projection(key, reads=[], dated=none) -%}
     {{ config(
         materialized='incremental',
         incremental_strategy='keyed_projection',
         unique_key=key,
         on_schema_change='append_new_columns',
         post_hook=keyed_projection_recorded(),
-        meta={'keyed_projection_reads': reads},
+        meta={'keyed_projection_reads': reads, 'keyed_projection_dated': dated},
     ) }}
     {{ return(keyed_projection_since()) }}
 {%- endmacro %}
@@ -63,6 +67,15 @@
     one column named `key` (varchar). -#}
 {% macro keyed_projection_logged(since, reads, key) -%}
     select key_value as {{ key }}
+    from {{ keyed_projection_log() }}
+    where projection in ('{{ reads | join("', '") }}')
+        and as_of_date > {{ since.as_of_date }}
+{%- endmacro %}
+
+{#- The earliest date among the rows the dated projections `reads` replaced or wrote
+    since the build `since` (a scalar query; null when they changed nothing). -#}
+{% macro keyed_projection_earliest(since, reads) -%}
+    select min(earliest_date)
     from {{ keyed_projection_log() }}
     where projection in ('{{ reads | join("', '") }}')
         and as_of_date > {{ since.as_of_date }}
@@ -123,7 +136,8 @@
     {#- a build of every key, by the strategy or dbt's own create: logged as one null key
         (a step's keys are logged by the strategy, which knows the keys it replaced) -#}
     {{ keyed_projection_log_cleared() }};
-    insert into {{ keyed_projection_log() }} values ('{{ this.identifier }}', {{ as_of_date() }}, null);
+    insert into {{ keyed_projection_log() }} (projection, as_of_date, key_value)
+    values ('{{ this.identifier }}', {{ as_of_date() }}, null);
     {%- endif %}
     insert or replace into {{ keyed_projection_builds() }}
     select
@@ -159,6 +173,7 @@
         as_of_date date not null,
         key_value varchar
     );
+    alter table {{ keyed_projection_log() }} add column if not exists earliest_date date;
     {#- the record of a table dropped by hand would let its rebuild (dbt's create, every
         key) pass for a step in the post-hook, which logs by that -#}
     delete from {{ keyed_projection_builds() }}
@@ -190,19 +205,45 @@
     {%- set key = arg_dict['unique_key'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     {%- set step = keyed_projection_since() is not none -%}
-    {%- if not step %}
-    delete from {{ target }};
-    {%- else %}
+    {%- set dated = config.get('meta', {}).get('keyed_projection_dated') -%}
+    {%- set compared = get_quoted_csv(
+        arg_dict['dest_columns'] | map(attribute='name') | reject('equalto', '_projected_on')
+    ) -%}
+    {%- if step %}
+    {#- the keys this step replaces, for the projections that read this one (logged before
+        the old rows go: a dated log names the earliest date among the rows that differ,
+        old or new, so a key re-projected unchanged moves no date) -#}
+    {{ keyed_projection_log_cleared() }};
+    insert into {{ keyed_projection_log() }} (projection, as_of_date, key_value, earliest_date)
+    select
+        '{{ target.identifier }}',
+        {{ as_of_date() }},
+        cast(keys.{{ key }} as varchar),
+        {% if dated %}min(changed.{{ dated }}){% else %}cast(null as date){% endif %}
+    from (select distinct {{ key }} from {{ source }}) as keys
+    {%- if dated %}
+    left join (
+        (
+            select {{ compared }} from {{ target }}
+            where {{ key }} in (select {{ key }} from {{ source }})
+            except all
+            select {{ compared }} from {{ source }} where _projected_on is not null
+        )
+        union all
+        (
+            select {{ compared }} from {{ source }} where _projected_on is not null
+            except all
+            select {{ compared }} from {{ target }}
+            where {{ key }} in (select {{ key }} from {{ source }})
+        )
+    ) as changed
+        on changed.{{ key }} = keys.{{ key }}
+    {%- endif %}
+    group by keys.{{ key }};
     delete from {{ target }} where {{ key }} in (select {{ key }} from {{ source }});
+    {%- else %}
+    delete from {{ target }};
     {%- endif %}
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ source }} where _projected_on is not null
-    {%- if step -%}
-    ;
-    {#- the keys this step replaced, for the projections that read this one -#}
-    {{ keyed_projection_log_cleared() }};
-    insert into {{ keyed_projection_log() }}
-    select distinct '{{ target.identifier }}', {{ as_of_date() }}, cast({{ key }} as varchar)
-    from {{ source }}
-    {%- endif %}
 {%- endmacro %}

@@ -47,7 +47,10 @@ from tests.dbt.test_cash_application import (
 )
 
 DAY1, DAY2, DAY3, DAY4 = "2025-06-30", "2025-07-01", "2025-07-02", "2025-07-03"
-SELECT = ("--select", "+fct_open_items", "+fct_payment_matches", "+fct_unapplied_cash")
+SELECT = (
+    "--select", "+fct_open_items", "+fct_payment_matches", "+fct_unapplied_cash",
+    "int_receivables_daily_deltas",
+)  # fmt: skip
 TESTED = (
     "int_payment_allocations_posted",
     "int_payments_posted",
@@ -126,6 +129,11 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         insert(con, "erp__payments", [cleared | {"_file_seq": 7}])
         arrived(con, (5, 6, 7), DAY2)
     build(path, folder, DAY2)
+    found["day2_deltas_written"] = rows(
+        path,
+        "select _projected_on, min(delta_date), max(delta_date) "
+        "from intermediate.int_receivables_daily_deltas group by 1 order by 1",
+    )
     found["day2_ledger"] = rows(path, LEDGER + " order by all")
     found["day2"] = snapshot(path)
 
@@ -168,6 +176,11 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         path,
         "select _projected_on, list(distinct payment_id order by payment_id) "
         "from marts.fct_payment_matches group by 1 order by 1",
+    )
+    found["movements_logged"] = rows(
+        path,
+        "select as_of_date, key_value, earliest_date from intermediate.projection_keys "
+        "where projection = 'int_document_movements' order by all",
     )
     found["day4_keys_logged"] = rows(
         path,
@@ -356,3 +369,25 @@ def test_a_projection_of_projections_steps_by_the_keys_they_logged(days):
     assert set(written) == {date.fromisoformat(DAY3), date.fromisoformat(DAY4)}
     assert written[date.fromisoformat(DAY4)] == [b("B18")]
     assert b("B18") not in written[date.fromisoformat(DAY3)]
+
+
+def test_the_daily_series_is_recomputed_from_the_earliest_changed_date(days):
+    """int_document_movements logs, per document it re-projected, the earliest date of a
+    movement that changed. Day 2: P-9 (the ERP's clearing of 06-28) takes RE-2025-000104
+    from B04, whose application of 04-13 goes; RE-2025-001201 is issued on 06-20;
+    RE-2025-000801 is re-projected for B18's return every day but unchanged (no date).
+    Day 3's re-run projects every key (a null key). So on day 2 the daily deltas
+    (int_receivables_daily_deltas) are re-projected from 04-13 on; the days before
+    stand as day 1 wrote them."""
+    day1, day2, day3, day4 = (date.fromisoformat(d) for d in (DAY1, DAY2, DAY3, DAY4))
+    assert days["movements_logged"] == [
+        (day1, None, None),
+        (day2, "RE-2025-000104", date(2025, 4, 13)),
+        (day2, "RE-2025-000801", None),
+        (day2, "RE-2025-001201", date(2025, 6, 20)),
+        (day3, None, None),
+        (day4, "RE-2025-000801", None),
+    ]
+    (kept, _, kept_until), (stepped, stepped_from, _) = days["day2_deltas_written"]
+    assert (kept, stepped) == (day1, day2)
+    assert kept_until < date(2025, 4, 13) <= stepped_from

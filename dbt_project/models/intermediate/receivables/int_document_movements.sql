@@ -10,14 +10,15 @@
 -- the documents it touched (documents_touched), those with a set-off posted since, and
 -- those a touched payment is applied to, before or now. A payment's applications change
 -- only with its postings (cash_postings_touched), its return (int_payments re-projects
--- it: _projected_on) or the invoice itself.
+-- it: _projected_on) or the invoice itself. Its key log is dated by balance_date, so the
+-- daily series (int_receivables_daily_deltas) recomputes from the earliest changed date.
 
 -- depends_on: {{ ref('stg_erp__document_versions') }}
 -- depends_on: {{ ref('stg_erp__documents') }}
 -- depends_on: {{ ref('int_payment_allocations_posted') }}
 -- depends_on: {{ ref('int_credit_note_applications_posted') }}
 -- depends_on: {{ ref('int_payments') }}
-{%- set since = keyed_projection('document_id') %}
+{%- set since = keyed_projection('document_id', dated='balance_date') %}
 
 with
 {%- if since is not none %}

@@ -1,7 +1,8 @@
 -- Daily receivables per entity and currency over the KPI window, set-based: each
--- document's open amount changes only on its movement days, so daily deltas per
--- (entity, currency, day) are summed cumulatively over a dense calendar; the work grows
--- with movements plus entities x currencies x days, never with documents x days.
+-- document's open amount changes only on its movement days, so the day's changes per
+-- (entity, currency, day) (int_receivables_daily_deltas, kept from the earliest changed
+-- date) are summed cumulatively over a dense calendar; the work grows with entities x
+-- currencies x days, never with documents x days.
 --
 -- A document counts as overdue on day d when its due date is before d (from
 -- overdue_from_date on): its issue amount enters the overdue balance on that day and
@@ -16,8 +17,8 @@ documents as (
     select * from {{ ref('int_documents_issued') }}
 ),
 
-movements as (
-    select * from {{ ref('int_document_movements') }}
+deltas as (
+    select * from {{ ref('int_receivables_daily_deltas') }}
 ),
 
 fx_rates as (
@@ -63,77 +64,29 @@ grid as (
     cross join calendar
 ),
 
-receivable_deltas as (
-    select
-        entity_id,
-        currency,
-        balance_date as delta_date,
-        movement_amount as receivables_delta,
-        0 as overdue_delta,
-        0 as credit_sales_delta
-    from movements
-),
-
-overdue_deltas as (
-    select
-        entity_id,
-        currency,
-        case
-            when balance_date > overdue_from_date then balance_date
-            else overdue_from_date
-        end as delta_date,
-        0 as receivables_delta,
-        movement_amount as overdue_delta,
-        0 as credit_sales_delta
-    from movements
-    where overdue_from_date <= {{ as_of_date() }}
-),
-
-credit_sales_deltas as (
-    select
-        documents.entity_id,
-        documents.currency,
-        documents.issue_date as delta_date,
-        0 as receivables_delta,
-        0 as overdue_delta,
-        documents.signed_amount as credit_sales_delta
-    from documents
-    cross join calendar_bounds
-    where documents.issue_date >= calendar_bounds.calendar_start_date
-),
-
-all_deltas as (
-    select * from receivable_deltas
-    union all
-    select * from overdue_deltas
-    union all
-    select * from credit_sales_deltas
-),
-
+-- changes from before the calendar enter on its first day; sales before it are not the
+-- calendar's sales
 daily_deltas as (
     select
-        all_deltas.entity_id,
-        all_deltas.currency,
-        -- balances from before the calendar enter on its first day
-        case
-            when all_deltas.delta_date < calendar_bounds.calendar_start_date
-                then calendar_bounds.calendar_start_date
-            else all_deltas.delta_date
-        end as delta_date,
-        sum(all_deltas.receivables_delta) as receivables_delta,
-        sum(all_deltas.overdue_delta) as overdue_delta,
-        sum(all_deltas.credit_sales_delta) as credit_sales_delta
-    from all_deltas
+        deltas.entity_id,
+        deltas.currency,
+        greatest(deltas.delta_date, calendar_bounds.calendar_start_date) as delta_date,
+        sum(deltas.receivables_delta) as receivables_delta,
+        sum(deltas.overdue_delta) as overdue_delta,
+        sum(
+            case
+                when deltas.delta_date >= calendar_bounds.calendar_start_date
+                    then deltas.credit_sales_delta
+                else 0
+            end
+        ) as credit_sales_delta
+    from deltas
     cross join calendar_bounds
-    where all_deltas.delta_date <= calendar_bounds.window_end_date
+    where deltas.delta_date <= calendar_bounds.window_end_date
     group by
-        all_deltas.entity_id,
-        all_deltas.currency,
-        case
-            when all_deltas.delta_date < calendar_bounds.calendar_start_date
-                then calendar_bounds.calendar_start_date
-            else all_deltas.delta_date
-        end
+        deltas.entity_id,
+        deltas.currency,
+        greatest(deltas.delta_date, calendar_bounds.calendar_start_date)
 ),
 
 filled as (
