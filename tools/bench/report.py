@@ -241,7 +241,8 @@ def targets_table(sizes: dict[int, dict[str, dict]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-#: issue 19's targets at 1 M and 10 M invoices: (what, measure, seconds, peak MB) per size
+#: issue 19's targets: (what, measure, {invoices: (budget seconds, budget peak MB or None)});
+#: the measure `ingest_to_marts` is read from the daily increment's Dagster steps
 LEDGER_TARGETS = (
     (
         "daily increment, whole job (ingest of the day's files -> marts -> dunning decisions "
