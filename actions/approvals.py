@@ -23,7 +23,14 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from actions import ledger
-from actions.ops_store import Event, all_events, engine_for, record_event
+from actions.ops_store import (
+    Event,
+    dunning_action_items,
+    dunning_actions,
+    engine_for,
+    events_where,
+    record_event,
+)
 from core.settings import Settings
 
 LOOKBACK_DAYS = 7
@@ -45,7 +52,7 @@ def apply_decisions(engine: sa.Engine) -> list[Decision]:
     waiting = ledger.actions(engine, states=("awaiting_approval",))
     if not waiting:
         return []
-    events = [e for e in all_events(engine) if e["type"] in ("approval", "rejection")]
+    events = events_where(engine, types=["approval", "rejection"], since=_events_since(waiting))
     items = ledger.items(engine, [a["action_id"] for a in waiting])
     decided_before = _last_decisions(engine)
     out = []
@@ -99,17 +106,36 @@ def _decide(
     return None
 
 
+def _events_since(waiting: list[dict]) -> datetime:
+    """The oldest event that can decide one of ``waiting``: one naming the action comes
+    after the action was written; one naming a proposal counts from LOOKBACK_DAYS before
+    the action's date (_decide). Older events are not read (they grow with the years)."""
+    return min(
+        min(a["created_at"] for a in waiting),
+        datetime.combine(
+            min(a["as_of_date"] for a in waiting) - timedelta(days=LOOKBACK_DAYS),
+            datetime.min.time(),
+        ),
+    )
+
+
 def _last_decisions(engine: sa.Engine) -> dict[str, datetime]:
-    """Per proposal id, when an action carrying it was last decided."""
-    decided = [a for a in ledger.actions(engine) if a["decided_at"] is not None]
-    items = ledger.items(engine, [a["action_id"] for a in decided])
-    out: dict[str, datetime] = {}
-    for action in decided:
-        for item in items[action["action_id"]]:
-            if item["proposal_id"]:
-                previous = out.get(item["proposal_id"])
-                out[item["proposal_id"]] = max(filter(None, (previous, action["decided_at"])))
-    return out
+    """Per proposal id of an action awaiting approval, when an action carrying it was last
+    decided (in SQL, over the proposals waiting only: not every action of past years)."""
+    items, actions = dunning_action_items, dunning_actions
+    waiting = (
+        sa.select(items.c.proposal_id)
+        .join(actions, actions.c.action_id == items.c.action_id)
+        .where(actions.c.state == "awaiting_approval", items.c.proposal_id.is_not(None))
+    )
+    query = (
+        sa.select(items.c.proposal_id, sa.func.max(actions.c.decided_at).label("decided_at"))
+        .join(actions, actions.c.action_id == items.c.action_id)
+        .where(actions.c.decided_at.is_not(None), items.c.proposal_id.in_(waiting))
+        .group_by(items.c.proposal_id)
+    )
+    with engine.connect() as con:
+        return {row.proposal_id: row.decided_at for row in con.execute(query)}
 
 
 def approve(

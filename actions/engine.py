@@ -11,6 +11,7 @@ rendered, ``rendered`` ones delivered, ``failed`` ones retried with backoff for 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 from dataclasses import dataclass, field
@@ -79,12 +80,18 @@ def _setup(config: EngineConfig) -> _Setup:
 
 
 def _context(
-    setup: _Setup, data: WarehouseData, engine: sa.Engine, config: EngineConfig
+    setup: _Setup,
+    data: WarehouseData,
+    events: list[dict],
+    engine: sa.Engine,
+    config: EngineConfig,
 ) -> Context:
-    histories = ledger.document_histories(engine)
+    """Planning's context: ``events`` are the bulk and live ops events merged (_read);
+    the ledger's histories are read for the documents the run can touch only."""
+    histories = ledger.document_histories(engine, _documents(data))
     checker = StopChecker(
         data.as_of,
-        events=merge_events(data.events, all_events(engine)),
+        events=events,
         payments=data.payments,
         unapplied=data.unapplied,
         histories=histories,
@@ -93,6 +100,21 @@ def _context(
         payment_grace_days=config.payment_grace_days,
     )
     return Context(setup.policy, setup.laws, setup.company, histories, checker)
+
+
+def _documents(data: WarehouseData) -> set[str]:
+    """Every document a run can plan for, cancel or stop: the open items read (which
+    include those of the proposals and of pending actions) and the proposals'."""
+    return set(data.open_items) | {p["document_id"] for p in data.proposals}
+
+
+def _after_cancellations(ctx: Context, engine: sa.Engine, data: WarehouseData) -> Context:
+    """The context once cancel_stale changed the ledger: a cancelled action no longer
+    stands for its documents, so their histories are read again (the stops' other
+    inputs are unchanged)."""
+    histories = ledger.document_histories(engine, _documents(data))
+    ctx.checker.histories = histories
+    return dataclasses.replace(ctx, histories=histories)
 
 
 def run_dunning(
@@ -146,9 +168,13 @@ def _decide(
     report.uncertain += recover_interrupted(engine)
     report.decisions += approvals.apply_decisions(engine)
     report.cancelled += approvals.expire_approvals(engine, as_of, config.approval_expiry_days)
-    data = _read(con, as_of, config, engine)
-    report.cancelled += cancel_stale(engine, data, _context(setup, data, engine, config))
-    plan = plan_day(data, _context(setup, data, engine, config))
+    data, events = _read(con, as_of, config, engine)
+    ctx = _context(setup, data, events, engine, config)
+    cancelled = cancel_stale(engine, data, ctx)
+    report.cancelled += cancelled
+    if cancelled:
+        ctx = _after_cancellations(ctx, engine, data)
+    plan = plan_day(data, ctx)
     report.stops, report.skipped = plan.stops, plan.skipped
     report.planned = record_plan(engine, plan)
     report.awaiting_approval = route_for_approval(engine)
@@ -158,23 +184,24 @@ def _decide(
 
 def _read(
     con: duckdb.DuckDBPyConnection, as_of: date, config: EngineConfig, engine: sa.Engine
-) -> WarehouseData:
+) -> tuple[WarehouseData, list[dict]]:
     """What the run needs from the warehouse: besides the proposals, the documents of
     actions not yet delivered (cancel_stale checks them) and the customers whose promise
-    lapsed (broken-promise tasks), never every open item."""
+    lapsed (broken-promise tasks), never every open item; and the ops events, bulk and
+    live, merged once."""
     pending = ledger.actions(engine, states=ledger.CANCELLABLE_STATES)
     items = ledger.items(engine, [a["action_id"] for a in pending])
     bulk_events = read_events(con)
-    return read_warehouse(
+    events = merge_events(bulk_events, all_events(engine))
+    data = read_warehouse(
         con,
         as_of,
         payments_after=_payments_after(as_of, config),
         documents={i["document_id"] for rows in items.values() for i in rows},
-        customers=customers_with_lapsed_promises(
-            merge_events(bulk_events, all_events(engine)), as_of
-        ),
+        customers=customers_with_lapsed_promises(events, as_of),
         events=bulk_events,
     )
+    return data, events
 
 
 def _payments_after(as_of: date, config: EngineConfig) -> date:
@@ -219,13 +246,10 @@ def cancel_stale(engine: sa.Engine, data: WarehouseData, ctx: Context) -> list[s
         if (why := _stale_reason(items[action["action_id"]], data, ctx, action["action"]))
     }
     _hold_mass_cancellation(pending, stale)
-    out = []
-    for action_id, why in stale.items():
-        if ledger.transition(
-            engine, action_id, "cancelled", expected=ledger.CANCELLABLE_STATES, detail=why
-        ):
-            out.append(action_id)
-    return out
+    # one transaction (a commit per action cost 2 s for a thousand): a crash cancels none,
+    # and the next run finds the same ones stale again
+    with engine.begin() as tx:
+        return ledger.transition_all(tx, stale, "cancelled", expected=ledger.CANCELLABLE_STATES)
 
 
 #: from this many notices waiting for approval, losing all of them at once is suspect
@@ -274,19 +298,14 @@ def record_plan(engine: sa.Engine, plan: Plan) -> list[str]:
 def route_for_approval(engine: sa.Engine) -> list[str]:
     """Planned actions that need a person's approval wait for it (one transaction: nothing
     has left the house yet, and a crash only leaves them planned for the next run)."""
-    out = []
     waiting = [a for a in ledger.actions(engine, states=("planned",)) if a["requires_approval"]]
     with engine.begin() as con:
-        for action in waiting:
-            if ledger.transition_in(
-                con,
-                action["action_id"],
-                "awaiting_approval",
-                expected=("planned",),
-                detail=action["approval_reasons"],
-            ):
-                out.append(action["action_id"])
-    return out
+        return ledger.transition_all(
+            con,
+            {a["action_id"]: a["approval_reasons"] for a in waiting},
+            "awaiting_approval",
+            expected=("planned",),
+        )
 
 
 #: rendered actions committed per transaction (a crash re-renders at most one batch)
@@ -685,8 +704,8 @@ def preview(
     config = config or EngineConfig()
     engine = engine or engine_for(settings)
     setup = _setup(config)
-    data = _read(con, as_of, config, engine)
-    plan = plan_day(data, _context(setup, data, engine, config))
+    data, events = _read(con, as_of, config, engine)
+    plan = plan_day(data, _context(setup, data, events, engine, config))
     rows = []
     for action in plan.actions:
         rows.append(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -279,6 +279,50 @@ def transition_in(
     return True
 
 
+def transition_all(
+    con: sa.Connection,
+    details: Mapping[str, str | None],
+    to_state: str,
+    *,
+    expected: Sequence[str],
+) -> list[str]:
+    """:func:`transition_in` for many actions in the caller's transaction, ``details``
+    giving each action's log text: the actions in one of ``expected`` move, the others
+    stay. Per expected state and chunk one compare-and-set UPDATE ... RETURNING names
+    exactly the actions that moved (a statement per action cost a millisecond each: a
+    second for a day's thousand cancellations at 1 M invoices)."""
+    now = utcnow()
+    moved: list[tuple[str, str]] = []
+    ids = sorted(details)
+    for from_state in expected:
+        for start in range(0, len(ids), IN_LIST_CHUNK):
+            result = con.execute(
+                dunning_actions.update()
+                .where(dunning_actions.c.action_id.in_(ids[start : start + IN_LIST_CHUNK]))
+                .where(dunning_actions.c.state == from_state)
+                .values(state=to_state, updated_at=now)
+                .returning(dunning_actions.c.action_id)
+            )
+            moved += [(action_id, from_state) for (action_id,) in result]
+    if moved:
+        con.execute(
+            dunning_action_log.insert(),
+            [
+                {
+                    "action_id": action_id,
+                    "at": now,
+                    "from_state": from_state,
+                    "to_state": to_state,
+                    "actor": None,
+                    "detail": details[action_id],
+                }
+                for action_id, from_state in moved
+            ],
+        )
+    moved_ids = {action_id for action_id, _ in moved}
+    return [action_id for action_id in details if action_id in moved_ids]
+
+
 def begin_delivery(
     engine: sa.Engine, action_id: str, expected: Sequence[str], transport: str
 ) -> bool:
@@ -346,14 +390,12 @@ def items(engine: sa.Engine, action_ids: Sequence[str]) -> dict[str, list[dict]]
     out: dict[str, list[dict]] = defaultdict(list)
     if not action_ids:
         return out
-    query = (
-        sa.select(dunning_action_items)
-        .where(dunning_action_items.c.action_id.in_(action_ids))
-        .order_by(dunning_action_items.c.due_date, dunning_action_items.c.document_id)
-    )
+    query = sa.select(dunning_action_items)
     with engine.connect() as con:
-        for row in con.execute(query):
-            out[row.action_id].append(dict(row._mapping))
+        rows = _rows_in(con, query, dunning_action_items.c.action_id, action_ids)
+    # by due date (none first, as SQLite sorts), then document: the order of a notice
+    for row in sorted(rows, key=lambda r: (r.due_date or date.min, r.document_id)):
+        out[row.action_id].append(dict(row._mapping))
     return out
 
 
@@ -412,7 +454,15 @@ class DocumentHistory:
     last_rejected: date | None = None  # as-of date of the latest rejected action
 
 
-def document_histories(engine: sa.Engine) -> dict[str, DocumentHistory]:
+#: ids per ``IN (...)`` list: well below SQLite's limit of bound parameters (32 766)
+IN_LIST_CHUNK = 5000
+
+
+def document_histories(
+    engine: sa.Engine, documents: Iterable[str] | None = None
+) -> dict[str, DocumentHistory]:
+    """The histories of ``documents`` (every document when None). A run passes the day's
+    documents: reading every action item of past years would grow with the ledger."""
     query = sa.select(
         dunning_action_items.c.document_id,
         dunning_action_items.c.level,
@@ -424,9 +474,29 @@ def document_histories(engine: sa.Engine) -> dict[str, DocumentHistory]:
         dunning_actions.c.as_of_date,
         dunning_actions.c.action,
     ).join(dunning_actions, dunning_actions.c.action_id == dunning_action_items.c.action_id)
-    out: dict[str, DocumentHistory] = defaultdict(DocumentHistory)
     with engine.connect() as con:
-        rows = list(con.execute(query))
+        if documents is None:
+            rows = list(con.execute(query))
+        else:
+            rows = _rows_in(con, query, dunning_action_items.c.document_id, documents)
+    return _histories(rows)
+
+
+def _rows_in(
+    con: sa.Connection, query: sa.Select, column: sa.Column, values: Iterable[str]
+) -> list[sa.Row]:
+    """The rows of ``query`` where ``column`` is one of ``values``, in chunks of
+    ``IN_LIST_CHUNK`` (a run's tens of thousands of ids exceed one statement's limit)."""
+    wanted = sorted(set(values))
+    return [
+        row
+        for start in range(0, len(wanted), IN_LIST_CHUNK)
+        for row in con.execute(query.where(column.in_(wanted[start : start + IN_LIST_CHUNK])))
+    ]
+
+
+def _histories(rows: Iterable[sa.Row]) -> dict[str, DocumentHistory]:
+    out: dict[str, DocumentHistory] = defaultdict(DocumentHistory)
     for row in rows:
         h = out[row.document_id]
         if row.state != "cancelled":

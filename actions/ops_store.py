@@ -25,7 +25,7 @@ events = sa.Table(
     "events",
     metadata,
     sa.Column("event_id", sa.String(64), primary_key=True),
-    sa.Column("at", sa.DateTime, nullable=False),  # UTC, naive
+    sa.Column("at", sa.DateTime, nullable=False, index=True),  # UTC, naive
     sa.Column("actor", sa.String(200), nullable=False),
     sa.Column("customer_id", sa.String(100), nullable=False),
     sa.Column("document_id", sa.String(100)),
@@ -56,6 +56,12 @@ def engine_for(settings: Settings, url: str | None = None) -> sa.Engine:
     """The store's engine; creates the tables on first use (idempotent)."""
     engine = sa.create_engine(url or f"sqlite:///{settings.ops_store_path}")
     metadata.create_all(engine)
+    # create_all adds the indexes of new tables only; a store made before an index was
+    # declared gets it here (the dunning run's reads by state, document and proposal
+    # must not scan every action of past years)
+    for table in metadata.sorted_tables:
+        for index in table.indexes:
+            index.create(engine, checkfirst=True)
     return engine
 
 
@@ -138,7 +144,7 @@ dunning_actions = sa.Table(
     sa.Column("template", sa.String(100)),
     sa.Column("language", sa.String(10)),
     sa.Column("currency", sa.String(3)),
-    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False, index=True),
     sa.Column("requires_approval", sa.Boolean, nullable=False, default=False),
     sa.Column("approval_reasons", sa.Text),
     sa.Column("notice_fee", sa.Numeric(18, 2, asdecimal=True)),
@@ -170,7 +176,9 @@ dunning_action_items = sa.Table(
         "action_id", sa.String(40), sa.ForeignKey("dunning_actions.action_id"), primary_key=True
     ),
     sa.Column("document_id", sa.String(100), primary_key=True),
-    sa.Column("proposal_id", sa.String(300)),
+    # a run reads the histories of the day's documents only (ledger.document_histories)
+    sa.Index("ix_dunning_action_items_document_id", "document_id"),
+    sa.Column("proposal_id", sa.String(300), index=True),
     sa.Column("level", sa.Integer, nullable=False),
     sa.Column("step_number", sa.Integer),
     sa.Column("issue_date", sa.Date),
@@ -220,8 +228,10 @@ def events_where(
     customer_ids: list[str] | None = None,
     types: list[str] | None = None,
     references: list[str] | None = None,
+    since: datetime | None = None,
 ) -> list[dict]:
-    """Events matching every filter given (None: no filter on that field), oldest first.
+    """Events matching every filter given (None: no filter on that field), oldest first;
+    ``since``: recorded at or after that time (UTC, naive).
 
     The app reads its live state from here (open disputes, decided approvals, tasks done)
     so what a user saves shows at once, before the next pipeline run.
@@ -233,6 +243,8 @@ def events_where(
         query = query.where(events.c.type.in_(types))
     if references is not None:
         query = query.where(events.c.reference.in_(references))
+    if since is not None:
+        query = query.where(events.c.at >= since)
     with engine.connect() as con:
         return [dict(row._mapping) for row in con.execute(query)]
 

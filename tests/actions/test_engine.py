@@ -418,6 +418,10 @@ def test_fees_are_booked_once_per_notice_and_the_flat_fee_once_per_claim(setting
     histories = ledger.document_histories(engine_for(settings))
     assert histories["RE-7"].fees_booked == D("45.00")
     assert histories["RE-8"].fees_booked == D("40.00")
+    # a run reads the histories of its documents only, and the same figures
+    assert ledger.document_histories(engine_for(settings), ["RE-7", "RE-9"]) == {
+        "RE-7": histories["RE-7"]
+    }
     assert level2["letter"]["total_amount"] == level2["email"]["total_amount"]
 
 
@@ -803,7 +807,7 @@ def test_the_run_reads_only_the_items_it_can_act_on(settings, config):
         engine, Event("C3", "promise", "Anna", amount=D("90.00"), currency="EUR", until=days_ago(1))
     )
     con = warehouse(world)
-    data = engine_module._read(con, AS_OF, config, engine)
+    data, _ = engine_module._read(con, AS_OF, config, engine)
     assert sorted(data.open_items) == ["GS-1", "RE-1", "RE-5"]
     assert sorted(data.customers) == ["C1", "C3"]
     # an action planned for C2's RE-4 earlier, not delivered yet: its document is checked
@@ -812,5 +816,5 @@ def test_the_run_reads_only_the_items_it_can_act_on(settings, config):
     assert "RE-4" in {
         i["document_id"] for a in actions(settings) for i in items_of(settings, a["action_id"])
     }
-    data = engine_module._read(con, AS_OF, config, engine)
+    data, _ = engine_module._read(con, AS_OF, config, engine)
     assert "RE-4" in data.open_items

@@ -106,3 +106,46 @@ def test_state_changes_are_compare_and_set(settings):
         {"document_id": "RE-1", "dunning_level": 1, "last_dunned_date": date(2025, 11, 20)},
         {"document_id": "RE-2", "dunning_level": 1, "last_dunned_date": date(2025, 11, 20)},
     ]
+
+
+def test_many_state_changes_at_once_are_compare_and_set_in_chunks(settings, monkeypatch):
+    """transition_all moves exactly the actions in an expected state, logs each with its
+    own from-state and text, and reads and writes in chunks (two ids per statement here)."""
+    monkeypatch.setattr(ledger, "IN_LIST_CHUNK", 2)
+    engine = engine_for(settings)
+    day = [new_action((f"RE-{n}",)) for n in range(1, 6)]
+    ledger.insert_actions(engine, day)
+    ids = [a.action_id for a in day]
+    assert ledger.transition(engine, ids[1], "awaiting_approval", expected=("planned",))
+    assert ledger.begin_delivery(engine, ids[2], ("planned",), transport="file")
+    details = {ids[4]: "RE-5 paid", ids[1]: "RE-2 paid", ids[2]: "RE-3 paid", ids[0]: None}
+    with engine.begin() as con:
+        moved = ledger.transition_all(
+            con, details, "cancelled", expected=("planned", "awaiting_approval")
+        )
+    # in the order given; RE-3 is being delivered and stays, RE-4 was not named
+    assert moved == [ids[4], ids[1], ids[0]]
+    states = {a["action_id"]: a["state"] for a in ledger.actions(engine)}
+    assert [states[i] for i in ids] == [
+        "cancelled",
+        "cancelled",
+        "delivering",
+        "planned",
+        "cancelled",
+    ]
+    last = {i: ledger.action_log(engine, i)[-1] for i in ids}
+    assert (last[ids[1]]["from_state"], last[ids[1]]["detail"]) == (
+        "awaiting_approval",
+        "RE-2 paid",
+    )
+    assert (last[ids[4]]["from_state"], last[ids[4]]["to_state"]) == ("planned", "cancelled")
+    assert last[ids[2]]["to_state"] == "delivering"
+    # the same again moves nothing
+    with engine.begin() as con:
+        assert ledger.transition_all(con, details, "cancelled", expected=("planned",)) == []
+    # items and histories of named documents only, across chunks
+    assert sorted(ledger.items(engine, ids[:4])) == sorted(ids[:4])
+    histories = ledger.document_histories(engine, ["RE-1", "RE-3", "RE-4", "RE-77"])
+    assert sorted(histories) == ["RE-1", "RE-3", "RE-4"]
+    assert (histories["RE-3"].pending, histories["RE-4"].pending) == (True, True)
+    assert histories["RE-1"].level is None and histories["RE-1"].last_contact is None
