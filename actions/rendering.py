@@ -29,7 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from actions.company import Company
 from actions.deadlines import next_working_day
-from actions.girocode import epc_payload, epc_png_data_uri
+from actions.girocode import epc_png_data_uri, epc_qr
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 FALLBACK_LANGUAGE = "en"
@@ -146,14 +146,15 @@ def build_context(action: dict, items: list[dict], company: Company) -> dict:
         "qr": None,
     }
     if account and currency == "EUR" and totals["total"] > 0 and action["channel"] == "letter":
-        payload_text = epc_payload(
-            name=entity.name[:70],
-            iban=account.iban,
-            amount=totals["total"],
-            reference=reference,
-            bic=account.bic,
+        payment["qr"] = epc_png_data_uri(
+            epc_qr(
+                name=entity.name[:70],
+                iban=account.iban,
+                amount=totals["total"],
+                reference=reference,
+                bic=account.bic,
+            )
         )
-        payment["qr"] = epc_png_data_uri(payload_text)
     as_of = action["as_of_date"]
     customer = dict(payload["customer"])
     if action["level"] > 0 or not rows:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from orchestration.ingest.errors import Issue, fail, raise_issues
+from orchestration.ingest.master_data import vat_id_warnings
 from orchestration.ingest.schema import Column, check_unique, validate_records
 from orchestration.ingest.tabular import Records, read_csv, read_parquet
 
@@ -30,7 +31,7 @@ CUSTOMER_COLUMNS = [
     Column("collector", required=False),
     Column("entity"),
     # extension: the payer's known account
-    Column("iban", "iban", required=False, may_be_absent=True),
+    Column("iban", "iban", required=False, may_be_absent=True, warn_only=True),
 ]
 
 DOCUMENT_COLUMNS = [
@@ -71,6 +72,8 @@ class ErpTable:
     entity: str  # customers | documents | payments
     rows: list[dict[str, object]]
     encoding: str
+    #: loaded, with doubts worth a look (an invalid VAT id or IBAN of a customer)
+    warnings: list[Issue] = field(default_factory=list)
 
 
 def erp_entity(file_name: str) -> str | None:
@@ -103,8 +106,11 @@ def parse_erp(data: bytes, file_name: str, known_customers: Collection[str]) -> 
             "(expected customers*, documents* or payments* as .csv or .parquet)",
         )
     records = read_records(data, file_name)
-    rows, issues = validate_records(records, SCHEMAS[entity], file_name)
+    warnings: list[Issue] = []
+    rows, issues = validate_records(records, SCHEMAS[entity], file_name, warnings)
     issues += check_unique(rows, KEYS[entity], file_name)
+    if entity == "customers":
+        warnings += vat_id_warnings(rows, file_name)
     if entity == "documents":
         issues += _document_rules(rows, file_name)
     if entity == "payments":
@@ -116,7 +122,7 @@ def parse_erp(data: bytes, file_name: str, known_customers: Collection[str]) -> 
     if entity in ("documents", "payments"):
         issues += _unknown_customers(rows, known_customers, file_name)
     raise_issues(issues)
-    return ErpTable(entity, rows, records.encoding)
+    return ErpTable(entity, rows, records.encoding, warnings)
 
 
 def _document_rules(rows: list[dict[str, object]], file_name: str) -> list[Issue]:

@@ -41,6 +41,9 @@ class Column:
     may_be_absent: bool = False
     choices: frozenset[str] | None = None
     lower: bool = False  # normalise codes to lower case before checking ``choices``
+    #: an invalid value is loaded as given with a warning, not refused (master data the
+    #: receivables do not depend on, such as a customer's known IBAN)
+    warn_only: bool = False
 
 
 def _parse_date(text: str, decimal_comma: bool) -> date:
@@ -120,9 +123,14 @@ _PARSERS: dict[str, Callable[[str, bool], object]] = {
 
 
 def validate_records(
-    records: Records, columns: list[Column], file_name: str
+    records: Records,
+    columns: list[Column],
+    file_name: str,
+    warnings: list[Issue] | None = None,
 ) -> tuple[list[dict[str, object]], list[Issue]]:
-    """Type every record; return the typed rows (with ``_line``) and every issue found."""
+    """Type every record; return the typed rows (with ``_line``) and every issue found.
+    Invalid values of ``warn_only`` columns are kept as given and reported in
+    ``warnings`` (a list the caller passes) instead."""
     issues: list[Issue] = []
     known = {c.name for c in columns}
     present = set(records.columns)
@@ -159,7 +167,13 @@ def validate_records(
             try:
                 typed[column.name] = _PARSERS[column.kind](text, records.decimal_comma)
             except ValueError as exc:
-                issues.append(Issue(file_name, location, column.name, str(exc)))
+                if column.warn_only and warnings is not None:
+                    typed[column.name] = text
+                    warnings.append(
+                        Issue(file_name, location, column.name, f"{exc}; loaded as given")
+                    )
+                else:
+                    issues.append(Issue(file_name, location, column.name, str(exc)))
         typed["_extra"] = {k: v for k, v in values.items() if k not in known and v} or None
         typed_rows.append(typed)
     return typed_rows, issues

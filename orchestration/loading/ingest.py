@@ -192,7 +192,12 @@ def _parse(
 ) -> _Parsed:
     if source == "erp":
         table = parse_erp(data, name, _known_customers(con))
-        return _Parsed(table.entity, {f"erp__{table.entity}": table.rows}, table.encoding)
+        return _Parsed(
+            table.entity,
+            {f"erp__{table.entity}": table.rows},
+            table.encoding,
+            warnings="\n".join(map(str, table.warnings)) or None,
+        )
     if source == "bureau":
         rows = parse_bureau(data, name, _known_customers(con), _vat_index(con))
         return _Parsed("reports", {"bureau__reports": rows})

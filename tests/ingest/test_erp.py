@@ -175,13 +175,46 @@ def test_unknown_file_name_and_non_text():
         parse_erp(b"customer_id\n\x81\x8d\n", "customers.csv", set())
 
 
-def test_bad_iban_and_country():
+def test_bad_country_is_refused_a_bad_iban_is_loaded_with_a_warning():
     data = (
         CUSTOMERS_HEADER + "C1,Acme,B2B,XX,de,EUR,,,,,,,30,,,FW01,DE89370400440532013001\n"
     ).encode()
     with pytest.raises(IngestError) as exc:
         parse_erp(data, "customers.csv", set())
-    assert set(issues_of(exc)) == {("line 2", "country"), ("line 2", "iban")}
+    assert issues_of(exc) == [("line 2", "country")]
+    table = parse_erp(data.replace(b",XX,", b",DE,"), "customers.csv", set())
+    assert table.rows[0]["iban"] == "DE89370400440532013001"  # as given
+    ((warning),) = table.warnings
+    assert (warning.file, warning.location, warning.field) == ("customers.csv", "line 2", "iban")
+    assert "is not a valid IBAN" in warning.message and "loaded as given" in warning.message
+
+
+@pytest.mark.parametrize(
+    ("vat_id", "country", "valid"),
+    [
+        ("DE136695976", "DE", True),
+        ("DE 136 695 976", "DE", True),  # as typed: stdnum compacts it
+        ("DE136695977", "DE", False),  # check digit
+        ("ATU13585627", "AT", True),
+        ("ATU13585626", "AT", False),
+        ("FR40303265045", "FR", True),
+        ("NL004495445B01", "NL", True),
+        ("CHE-313.589.360 MWST", "CH", True),  # Switzerland's own rules, by the country
+        ("CHE-313.589.361 MWST", "CH", False),
+        ("GB980780684", "GB", True),
+        ("GB980780685", "GB", False),
+        ("DE136695976", "CH", True),  # a Swiss customer's German VAT id: by its EU prefix
+        ("12-3456789", "US", True),  # no rules known for the US: nothing is claimed
+    ],
+)
+def test_customer_vat_ids_are_checked_with_stdnum_and_warned_not_refused(vat_id, country, valid):
+    data = (CUSTOMERS_HEADER + f"C1,Acme,B2B,{country},de,EUR,,,,,,{vat_id},30,,,FW01,\n").encode()
+    table = parse_erp(data, "customers_delta.csv", set())
+    assert table.rows[0]["vat_id"] == vat_id  # loaded as given either way
+    found = [(w.location, w.field) for w in table.warnings]
+    assert found == ([] if valid else [("line 2", "vat_id")])
+    if not valid:
+        assert f"{vat_id!r} is not a valid VAT id" in table.warnings[0].message
 
 
 def test_header_only_extract_is_a_valid_empty_delta():

@@ -150,3 +150,20 @@ def test_delta_without_due_date_column_keeps_the_earlier_due_dates(
         "qualify row_number() over (partition by document_id order by _file_seq desc) = 1 "
         "order by 1",
     ) == [("RE-1", "2026-10-31"), ("RE-2", "2026-10-16")]
+
+
+def test_an_invalid_vat_id_loads_with_a_warning_on_the_file(settings: Settings, tmp_path: Path):
+    """Master data with a VAT id that fails its check digit: the customer loads (as
+    given), the file's record carries the warning naming line and field."""
+    text = CUSTOMERS.replace("DE136695976", "DE136695977")
+    stage_into_landing(settings, [write(tmp_path, "customers.csv", text)], "erp")
+    [result] = ingest(settings).files
+    assert (result.status, result.rows) == ("loaded", 2)
+    assert result.warnings == (
+        "customers.csv, line 2, field 'vat_id': 'DE136695977' is not a valid VAT id (The "
+        "number's checksum or check digit is invalid.); loaded as given"
+    )
+    assert query(settings, "select vat_id from raw.erp__customers where customer_id = 'C1'") == [
+        ("DE136695977",)
+    ]
+    assert query(settings, "select warnings from raw.ingested_files") == [(result.warnings,)]
