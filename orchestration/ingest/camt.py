@@ -271,11 +271,12 @@ def _parse_statement(
     closing = balances.get("CLBD")
     entries: list[_Entry] = []
     transactions: list[BankTransaction] = []
+    created = _notification_created(doc, stmt, path)
     for n, ntry in enumerate(doc.findall(stmt, "Ntry"), start=1):
         entry_path = f"{path}/Ntry[{n}]"
         if not _is_booked(doc, ntry, entry_path):
             continue
-        entry = _parse_entry(doc, ntry, entry_path, n)
+        entry = _parse_entry(doc, ntry, entry_path, n, created)
         if entry is None:
             continue
         entries.append(entry)
@@ -418,15 +419,46 @@ def _is_booked(doc: _Doc, ntry: etree._Element, path: str) -> bool:
     return False
 
 
-def _parse_entry(doc: _Doc, ntry: etree._Element, path: str, index: int) -> _Entry | None:
-    """The entry-level facts of a booked Ntry, or None (with issues) if any is unusable."""
+def _notification_created(doc: _Doc, stmt: etree._Element, path: str) -> date | None:
+    """A camt.054 notification's creation day (``Ntfctn/CreDtTm``, else the message's
+    ``GrpHdr/CreDtTm``): the booking day of an entry that names none. None for camt.053,
+    whose entries must carry their own."""
+    if not doc.source_format.startswith("camt.054"):
+        return None
+    text = doc.text(stmt, "CreDtTm")
+    if text is None:
+        header = stmt.getparent().find(doc.q("GrpHdr"))
+        text = doc.text(header, "CreDtTm")
+    if text is None or not _DATE_TIME.match(text):
+        return None
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
+
+
+def _parse_entry(
+    doc: _Doc, ntry: etree._Element, path: str, index: int, created: date | None = None
+) -> _Entry | None:
+    """The entry-level facts of a booked Ntry, or None (with issues) if any is unusable.
+    A camt.054 entry without booking and value date takes the notification's creation
+    day ``created``, with a warning on the file."""
     before = len(doc.issues)
     money = _money(doc, doc.find(ntry, "Amt"), f"{path}/Amt")
     direction = _direction(doc, ntry, path)
     booked_on = _date_in(doc, ntry, "BookgDt", path)
     value_on = _date_in(doc, ntry, "ValDt", path)
     if booked_on is None and value_on is None and len(doc.issues) == before:
-        doc.add(f"{path}/BookgDt", "BookgDt", "a booked entry needs a booking or value date")
+        if created is not None:
+            booked_on = created
+            doc.doubt(
+                f"{path}/BookgDt",
+                "BookgDt",
+                f"the entry names neither booking nor value date: booked on the "
+                f"notification's creation day {created.isoformat()}",
+            )
+        else:
+            doc.add(f"{path}/BookgDt", "BookgDt", "a booked entry needs a booking or value date")
     if len(doc.issues) > before or money is None or direction is None:
         return None
     codes = _code_elements(doc, ntry)

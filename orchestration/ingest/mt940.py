@@ -85,6 +85,18 @@ _BALANCE_RE = re.compile(
     r"^(?P<mark>[DC])(?P<date>\d{6})(?P<currency>[A-Z]{3})?(?P<amount>\d[\d,]*)$"
 )
 
+#: ``:61:`` with the references as long as the bank wrote them (the library's pattern cuts
+#: them at SWIFT's lengths and runs the rest into the supplementary details, which then
+#: need their own line here).
+_WIDE_LINE_RE = re.compile(
+    r"""^\d{6}(?:\d{4}|\s{4})?R?[DC][A-Z]?[\n ]?[\d,]{1,15}(?:[A-Z][A-Z0-9 ]{3})?
+    (?P<customer_reference>(?:(?!//)[^\n])*)
+    (?://(?P<bank_reference>[^\n]*))?
+    (?:\n(?P<extra_details>.*))?$""",
+    re.VERBOSE | re.DOTALL,
+)
+#: The start of a SWIFT FIN block (``{1:`` basic header ... ``{5:`` trailer).
+_BLOCK_HEADER_RE = re.compile(r"\{[1-5]:")
 #: SWIFT transaction type "returned item" in ``:61:`` (``NRTI``, ``SRTI``).
 _RETURN_TYPE = "RTI"
 #: Currencies replaced by the euro: no longer in ISO 4217's current list, but in old statements.
@@ -127,7 +139,9 @@ def parse_mt940(data: bytes, file_name: str, *, strict: bool = False) -> ParsedB
         )  # fmt: skip
     reader = _Reader(file_name, strict)
     result = ParsedBankFile()
-    for number, block in enumerate(split_statements(tags), start=1):
+    blocks = list(split_statements(tags))
+    reader.truncation(text, blocks)
+    for number, block in enumerate(blocks, start=1):
         statement, transactions = reader.statement(number, block)
         result.statements.append(statement)
         result.transactions.extend(transactions)
@@ -304,6 +318,36 @@ class _Reader:
         """A statement that contradicts itself: a warning, or with ``strict`` an issue."""
         (self.issues if self.strict else self.warnings).append(self._issue(number, tag, message))
 
+    def truncation(self, text: str, blocks: list[list[Tag]]) -> None:
+        """Refuse a file whose messages are cut off, so that no half statement loads:
+        another message's SWIFT header inside a tag's text (a message cut off and the
+        next one spliced in), a SWIFT block 4 opened but never closed, or a statement
+        followed by the next one without its closing balance. The last statement of a file
+        without a closing balance may be an excerpt (as some exports are): a warning."""
+        for number, block in enumerate(blocks, start=1):
+            for tag in block:
+                content = "\n".join(tag.lines)
+                header = _BLOCK_HEADER_RE.search(content)
+                if header is not None and "-}" not in content[: header.start()]:
+                    self.add(number, tag, "the SWIFT header of another message "
+                             f"({header.group()}...) stands inside this tag's text: the "
+                             "message is cut off here and the next one spliced in")  # fmt: skip
+            if any(tag.name[:2] == "62" for tag in block):
+                continue
+            opened = next((t for t in block if t.name[:2] in ("20", "60")), block[0])
+            if number < len(blocks):
+                self.add(number, opened, "no closing balance (:62F:/:62M:) before the next "
+                         f"statement (line {blocks[number][0].line}): the statement is cut "
+                         "off")  # fmt: skip
+            elif any(tag.name[:2] == "60" for tag in block):
+                self.doubt(number, opened, "no closing balance (:62F:/:62M:): the "
+                           "statement may be cut off; its entries load unreconciled")  # fmt: skip
+        opened_blocks, closed_blocks = text.count("{4:"), text.count("-}")
+        if opened_blocks > closed_blocks and blocks:
+            self.add(len(blocks), blocks[-1][-1], f"{opened_blocks} SWIFT message(s) open "
+                     f"block 4 ({{4:) but {closed_blocks} close it (-}}): the file is cut "
+                     "off")  # fmt: skip
+
     def statement(
         self, number: int, tags: list[Tag]
     ) -> tuple[BankStatement, list[BankTransaction]]:
@@ -462,7 +506,7 @@ class _Reader:
             self.add(number, tag, f"{tag.value[:80]!r} is not a statement line (YYMMDD[MMDD], "
                      "C/D/RC/RD, amount, type, reference)")  # fmt: skip
             return None
-        groups = raw.groupdict()
+        groups = self.overlong_fields(number, tag, raw.groupdict())
         try:
             amount = parse_amount(groups["amount"], decimal_comma=True)
         except ValueError as exc:
@@ -482,6 +526,40 @@ class _Reader:
             bank_reference=_reference(groups.get("bank_reference")),
             supplementary=(groups.get("extra_details") or "").strip() or None,
         )
+
+    def overlong_fields(self, number: int, tag: Tag, groups: dict[str, Any]) -> dict[str, Any]:
+        """The ``:61:`` fields as the bank wrote them when it exceeded SWIFT's lengths.
+
+        The library's pattern cuts the customer reference at 16 characters and the bank
+        reference at 23, and pushes the rest into the supplementary details: an 18-character
+        IBAN as customer reference loses the ``//`` bank reference that follows it, a long
+        bank reference its tail. Where that changes the bank reference, the line is read
+        with unbounded fields instead and keeps it, with a warning on the file (a field too
+        long is no reason to refuse a statement)."""
+        wide = _WIDE_LINE_RE.match(tag.value)
+        if wide is None:
+            return groups
+        customer, bank = wide.group("customer_reference"), wide.group("bank_reference")
+        if (bank or "") == (groups.get("bank_reference") or ""):
+            # the bank reference reads the same: a long customer reference without one
+            # (Rabobank's name after it) stays as the library splits it
+            return groups
+        too_long = [
+            f"{name} {value!r} has {len(value)} characters (SWIFT allows {limit})"
+            for name, value, limit in (
+                ("the customer reference", customer or "", 16),
+                ("the bank reference", bank or "", 16),
+            )
+            if len(value) > limit
+        ]
+        if not too_long:
+            return groups
+        self.warnings.append(self._issue(number, tag, "; ".join(too_long) + ": read as written"))
+        return groups | {
+            "customer_reference": customer,
+            "bank_reference": bank,
+            "extra_details": wide.group("extra_details"),
+        }
 
     def reconcile(
         self,

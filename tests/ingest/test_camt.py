@@ -537,3 +537,37 @@ def test_looks_like_camt_routes_unsupported_camt_to_the_parser() -> None:
     # So that the user is told why (no namespace, camt.052), not "unknown format".
     assert looks_like_camt(b"<?xml version='1.0'?>\n<Document>\n<BkToCstmrAcctRpt/></Document>")
     assert looks_like_camt(load("xxe.xml"))
+
+
+def test_camt054_entry_without_dates_is_booked_on_the_notification_day_flagged() -> None:
+    """A notification whose entry names neither booking nor value date: the money is
+    loaded, booked on the notification's creation day (as written, in the bank's time
+    zone), and the file carries the warning; strict refuses it."""
+    undated = changed(N054, "<BookgDt><Dt>2024-08-15</Dt></BookgDt>", "")
+    undated = undated.replace(b"<ValDt><Dt>2024-08-15</Dt></ValDt>", b"")
+    undated = undated.replace(
+        b"<CreDtTm>2024-08-15T14:00:00+02:00</CreDtTm>\n      <Acct>",
+        b"<CreDtTm>2024-08-16T00:30:00+02:00</CreDtTm>\n      <Acct>",
+    )
+    [warning] = doubted(undated, "n054.xml")
+    assert (warning.location, warning.field) == (
+        "/Document/BkToCstmrDbtCdtNtfctn/Ntfctn[1]/Ntry[1]/BookgDt",
+        "BookgDt",
+    )
+    assert "booked on the notification's creation day 2024-08-16" in warning.message
+    [tx] = parse_camt(undated, "n054.xml").transactions
+    assert (tx.booking_date, tx.value_date) == (date(2024, 8, 16), None)
+    assert tx.amount == Decimal("42.00")
+    # no creation time on the notification: the message's (GrpHdr) day
+    header_only = undated.replace(b"<CreDtTm>2024-08-16T00:30:00+02:00</CreDtTm>\n      <Acct>",
+                                  b"<Acct>")  # fmt: skip
+    [tx] = parse_camt(header_only, "n054.xml").transactions
+    assert tx.booking_date == date(2024, 8, 15)
+    # a statement (camt.053) must date its entries: refused
+    no_dates = changed(V08, "<BookgDt><Dt>2024-07-01</Dt></BookgDt>", "")
+    no_dates = no_dates.replace(b"<ValDt><Dt>2024-07-01</Dt></ValDt>", b"", 1)
+    [issue] = refused(no_dates)
+    assert (issue.location, issue.message) == (
+        f"{STMT}/Ntry[1]/BookgDt",
+        "a booked entry needs a booking or value date",
+    )

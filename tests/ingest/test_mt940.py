@@ -435,3 +435,117 @@ def test_statement_id_is_the_number_or_the_reference_when_unnumbered() -> None:
     (statement,) = parse_mt940(data, "rabo.sta").statements
     assert (statement.statement_id, statement.entries) == ("940A110615", 0)
     assert statement.credit_total == statement.debit_total == Decimal("0")
+
+
+# --------------------------------------------------------------------------- real-world damage
+
+HEADER = "{1:F01BANKDEFFAXXX0000000000}{2:O9401200261030BANKDEFFXXXX00000000002610301200N}{4:"
+
+
+def framed(*messages: list[str]) -> bytes:
+    """SWIFT FIN messages: basic and application header, block 4, closed by ``-}``."""
+    return "\n".join(f"{HEADER}\n" + "\n".join(lines) + "\n-}" for lines in messages).encode()
+
+
+def statement(number: int, opening: str, *lines: str, closing: str | None) -> list[str]:
+    head = [":20:STARTUMS", ":25:DE89370400440532013000", f":28C:0000{number}/001", opening]
+    return [*head, *lines, *([closing] if closing else [])]
+
+
+FIRST = statement(
+    1,
+    ":60F:C261029EUR1000,00",
+    ":61:2610301030CR119,00NTRFNONREF//B1",
+    ":86:166?00GUTSCHRIFT?20RE-2026-0001",
+    closing=":62F:C261030EUR1119,00",
+)
+SECOND = statement(
+    2,
+    ":60F:C261030EUR1119,00",
+    ":61:2610311031CR50,00NTRFNONREF//B2",
+    ":86:166?00GUTSCHRIFT?20RE-2026-0002",
+    closing=":62F:C261031EUR1169,00",
+)
+
+
+def test_framed_messages_each_closed_load_whole() -> None:
+    parsed = parse_mt940(framed(FIRST, SECOND), "two.sta")
+    assert [t.entry_ref for t in parsed.transactions] == ["B1", "B2"]
+    assert [s.balance_difference for s in parsed.statements] == [Decimal("0.00")] * 2
+    assert parsed.warnings == []
+
+
+def test_a_message_cut_off_with_the_next_one_spliced_into_its_details_is_refused() -> None:
+    """The first message ends inside its :86: (no closing balance, no end marker) and the
+    next message's SWIFT header follows in the same text: nothing of the file loads."""
+    cut = [*FIRST[:5], FIRST[5] + " " + HEADER]  # ... :86:...RE-2026-0001 {1:...}{2:...}{4:
+    data = (HEADER + "\n" + "\n".join(cut) + "\n" + "\n".join(SECOND) + "\n-}").encode()
+    with pytest.raises(IngestError) as exc:
+        parse_mt940(data, "cut.sta")
+    assert locations(exc) == [
+        ("statement 1, :86: line 7", ":86:"),
+        ("statement 1, :20: line 2", ":20:"),
+        ("statement 2, :62F: line 14", ":62F:"),
+    ]
+    messages = [issue.message for issue in exc.value.issues]
+    assert "the SWIFT header of another message ({1:...)" in messages[0]
+    assert "no closing balance (:62F:/:62M:) before the next statement (line 8)" in messages[1]
+    assert "2 SWIFT message(s) open block 4 ({4:) but 1 close it (-})" in messages[2]
+
+
+def test_a_file_that_ends_before_its_last_closing_balance_is_refused_when_framed() -> None:
+    data = framed(FIRST, SECOND).removesuffix(b"\n:62F:C261031EUR1169,00\n-}")
+    with pytest.raises(IngestError) as exc:
+        parse_mt940(data, "short.sta")
+    assert locations(exc) == [("statement 2, :86: line 16", ":86:")]
+    assert exc.value.issues[0].message.startswith("2 SWIFT message(s) open block 4")
+
+
+def test_an_unframed_statement_without_closing_balance_loads_with_a_warning() -> None:
+    """An export whose last statement has no :62F: may be an excerpt or cut off: its
+    entries load, unreconciled, and the file says so; ``strict`` refuses it."""
+    data = "\n".join(SECOND[:-1]).encode()
+    parsed = parse_mt940(data, "excerpt.sta")
+    assert [t.amount for t in parsed.transactions] == [Decimal("50.00")]
+    assert parsed.statements[0].balance_difference is None
+    (warning,) = parsed.warnings
+    assert (warning.location, warning.field) == ("statement 1, :20: line 1", ":20:")
+    assert "no closing balance" in warning.message
+    with pytest.raises(IngestError):
+        parse_mt940(data, "excerpt.sta", strict=True)
+    # a middle statement without one is cut off: refused
+    with pytest.raises(IngestError) as exc:
+        parse_mt940("\n".join([*FIRST[:-1], *SECOND]).encode(), "middle.sta")
+    assert locations(exc) == [("statement 1, :20: line 1", ":20:")]
+
+
+@pytest.mark.parametrize(
+    ("line", "bank_reference", "says"),
+    [
+        # an 18-character IBAN where SWIFT allows 16 characters of customer reference
+        (
+            ":61:2610301030CR119,00NTRFDE8937040044053201//BANKREF12345",
+            "BANKREF12345",
+            "the customer reference 'DE8937040044053201' has 18 characters (SWIFT allows 16)",
+        ),
+        # a bank reference longer than the library's 23 characters
+        (
+            ":61:2610301030CR119,00NTRFNONREF//2026103012345678901234567",
+            "2026103012345678901234567",
+            "the bank reference '2026103012345678901234567' has 25 characters",
+        ),
+    ],
+)
+def test_overlong_statement_line_fields_load_with_a_warning(line, bank_reference, says) -> None:
+    lines = statement(1, ":60F:C261029EUR1000,00", line, ":86:166?00GUTSCHRIFT?20RE-2026-0001",
+                      closing=":62F:C261030EUR1119,00")  # fmt: skip
+    parsed = parse_mt940("\n".join([*lines, "-"]).encode(), "long.sta")
+    (tx,) = parsed.transactions
+    assert (tx.entry_ref, tx.amount, tx.remittance_text) == (
+        bank_reference,
+        Decimal("119.00"),
+        "RE-2026-0001",
+    )
+    (warning,) = parsed.warnings
+    assert (warning.location, warning.field) == ("statement 1, :61: line 5", ":61:")
+    assert says in warning.message and warning.message.endswith("read as written")
