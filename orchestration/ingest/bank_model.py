@@ -46,6 +46,9 @@ class BankTransaction:
     tx_index: int = 1  # 1-based position of the TxDtls within its entry (1 when none)
     entry_amount: Decimal | None = None  # the whole entry's amount when it is a batch
     source_format: str = ""  # "camt.053.001.08", "camt.054.001.02", "mt940"
+    #: why this row is for a person to apply, not for automatic matching: a batch entry
+    #: loaded whole because its transactions cannot stand as rows of their own
+    review_reason: str | None = None
 
     def content_key(self) -> str:
         """A hash of what the bank said about this transaction, to detect conflicting resends."""

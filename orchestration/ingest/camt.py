@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -606,6 +606,8 @@ def _rows(
         tx, path = details[0]
         _check_single(doc, tx, path, entry)
         return [_row(doc, tx, entry, account, statement_id, 1, None)]
+    if why := _batch_stands_whole(doc, details, entry):
+        return [_batch_row(doc, details, entry, account, statement_id, why)]
     amounts = [_tx_amount(doc, tx, path, entry) for tx, path in details]
     if any(a is None for a in amounts):
         return []
@@ -614,6 +616,77 @@ def _rows(
         _row(doc, tx, entry, account, statement_id, t, amount)
         for t, ((tx, _), amount) in enumerate(zip(details, amounts, strict=True), start=1)
     ]
+
+
+def _batch_stands_whole(
+    doc: _Doc, details: list[tuple[etree._Element, str]], entry: _Entry
+) -> str | None:
+    """Why a batch entry's transactions cannot be rows of their own, or None.
+
+    Transactions without amounts of their own cannot be split from the booked total; ones
+    in another currency than the booking, or reading as the opposite direction (a debit
+    batch whose details read as credits), would load money the bank did not book that way
+    (a credit row is incoming money to cash application). The entry then loads as one row
+    of the booked amount, for a person to apply."""
+    no_amount = [
+        path for tx, path in details if next(_amount_candidates(doc, tx, path), None) is None
+    ]
+    if no_amount:
+        return (
+            f"a batch of {len(details)} transactions, {len(no_amount)} without an amount of "
+            "their own: loaded as one booking of the entry's amount, to apply by hand"
+        )
+    foreign, contrary = set(), 0
+    for tx, path in details:
+        for el, _ in _amount_candidates(doc, tx, path):
+            currency = (el.get("Ccy") or "").strip()
+            if currency and currency != entry.currency:
+                foreign.add(currency)
+            break
+        indicator = doc.text(tx, "CdtDbtInd")
+        if indicator in ("CRDT", "DBIT") and (indicator == "CRDT") != (entry.direction == "credit"):
+            contrary += 1
+    if foreign:
+        return (
+            f"a batch of {len(details)} transactions in {', '.join(sorted(foreign))}, booked "
+            f"in {entry.currency}: loaded as one booking of the entry's amount, to apply by hand"
+        )
+    if contrary:
+        return (
+            f"a {entry.direction} batch of {len(details)} transactions, {contrary} of them "
+            f"reading as the opposite direction: loaded as one booking of the entry's "
+            "amount, to apply by hand"
+        )
+    return None
+
+
+def _batch_row(
+    doc: _Doc,
+    details: list[tuple[etree._Element, str]],
+    entry: _Entry,
+    account: str,
+    statement_id: str,
+    why: str,
+) -> BankTransaction:
+    """The batch entry as one row of its booked amount, carrying every transaction's
+    remittance text and the payer where all name the same one, flagged for review (and
+    warned on the file)."""
+    doc.warnings.append(Issue(doc.file, f"{entry.path}/NtryDtls", "TxDtls", why))
+    rows = [_row(doc, tx, entry, account, statement_id, 1, None) for tx, _ in details]
+    texts = [r.remittance_text for r in rows if r.remittance_text]
+    payers = {(r.counterparty_name, r.counterparty_iban) for r in rows}
+    references = {r.structured_reference for r in rows}
+    name, iban = payers.pop() if len(payers) == 1 else (None, None)
+    return replace(
+        rows[0],
+        end_to_end_id=None,
+        counterparty_name=name,
+        counterparty_iban=iban,
+        remittance_text=" | ".join(texts) or None,
+        structured_reference=references.pop() if len(references) == 1 else None,
+        entry_ref=entry.entry_ref,
+        review_reason=why,
+    )
 
 
 @dataclass(frozen=True)

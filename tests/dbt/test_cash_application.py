@@ -151,6 +151,7 @@ def bank(
         "remittance_text": args[0] if args else None,
         "structured_reference": extra.get("structured"),
         "source_format": "camt.053.001.08",
+        "review_reason": extra.get("review_reason"),
         "_file_seq": 3,
         "source_file": "statement.xml",
     }
@@ -191,6 +192,10 @@ TRANSACTIONS = [
     bank("B23", "2025-05-19", "400.00", IBAN["Z"], "ZETA LTD", "RE-2025-000901"),
     bank("B24", "2025-05-21", "75.00", STRANGER + "05", "L. Holding", "Kd-Nr. 10011 Danke"),
     bank("B25", "2025-07-02", "999.00", IBAN["A"], MUELLER, "RE-2025-000101"),
+    # a batch the parser loaded whole (its transactions had no amounts of their own): it
+    # names Müller's invoices, yet waits for a person
+    bank("B26", "2025-05-22", "600.00", IBAN["A"], MUELLER, "RE-2025-000108 | RE-2025-000109",
+         review_reason="a batch of 2 transactions, 2 without an amount of their own"),
 ]
 # fmt: on
 
@@ -255,6 +260,7 @@ EXPECTED_UNAPPLIED = sorted([
     (b("B21"), "500.00", "returned_outgoing_payment", None),
     (b("B22"), "42.00", "no_match", None),
     (b("B23"), "400.00", "currency_mismatch", "C10006"),
+    (b("B26"), "600.00", "manual_application", "C10001"),
 ])
 # fmt: on
 

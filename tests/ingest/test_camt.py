@@ -363,11 +363,63 @@ def test_batch_not_adding_up_is_refused() -> None:
     assert "601.00" in issue.message and "600.00" in issue.message
 
 
-def test_batch_transaction_without_amount_is_refused() -> None:
-    data = changed(V02, '<AmtDtls><TxAmt><Amt Ccy="EUR">200.00</Amt></TxAmt></AmtDtls>', "")
-    [issue] = refused(data)
-    assert issue.location == f"{STMT}/Ntry[3]/NtryDtls/TxDtls[2]/AmtDtls"
-    assert issue.field == "Amt"
+@pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        # the second transaction names no amount: the batch cannot be split
+        (
+            '<AmtDtls><TxAmt><Amt Ccy="EUR">200.00</Amt></TxAmt></AmtDtls>',
+            "",
+            "a batch of 3 transactions, 1 without an amount of their own",
+        ),
+        # in another currency than the booking: its amount is not what the bank booked
+        (
+            '<AmtDtls><TxAmt><Amt Ccy="EUR">200.00</Amt></TxAmt></AmtDtls>',
+            '<AmtDtls><TxAmt><Amt Ccy="USD">200.00</Amt></TxAmt></AmtDtls>',
+            "a batch of 3 transactions in USD, booked in EUR",
+        ),
+        # a credit batch whose details read as debits
+        (
+            "<Refs><EndToEndId>E2E-B2</EndToEndId></Refs>",
+            "<Refs><EndToEndId>E2E-B2</EndToEndId></Refs><CdtDbtInd>DBIT</CdtDbtInd>",
+            "a credit batch of 3 transactions, 1 of them reading as the opposite direction",
+        ),
+    ],
+)
+def test_a_batch_that_cannot_be_split_loads_whole_for_manual_application(old, new, why) -> None:
+    """The entry of 600.00 loads as one credit (not refused, not split into amounts the
+    bank did not book), with every remittance text, no single payer (three differ), and
+    the reason it needs a person, also as a warning on the file naming the entry."""
+    parsed = parse_camt(changed(V02, old, new), "batch.xml")
+    batch = [t for t in parsed.transactions if t.entry_index == 3]
+    [tx] = batch
+    assert (tx.amount, tx.currency, tx.direction, tx.entry_amount) == (
+        Decimal("600.00"),
+        "EUR",
+        "credit",
+        None,
+    )
+    assert tx.remittance_text == "INV-2001 | INV-2002 | INV-2003"
+    assert (tx.counterparty_name, tx.end_to_end_id, tx.bank_reference) == (None, None, "REF-0003")
+    assert tx.review_reason.startswith(why)
+    assert tx.review_reason.endswith("as one booking of the entry's amount, to apply by hand")
+    [warning] = parsed.warnings
+    assert (warning.location, warning.field) == (f"{STMT}/Ntry[3]/NtryDtls", "TxDtls")
+    assert warning.message == tx.review_reason
+    # the other entries are untouched, and the statement still adds up
+    assert [t.review_reason for t in parsed.transactions if t.entry_index != 3] == [None] * (
+        len(parsed.transactions) - 1
+    )
+    assert parsed.statements[0].balance_difference == Decimal("0.00")
+
+
+def test_a_batch_with_its_own_amounts_still_splits() -> None:
+    batch = [t for t in parse(V02).transactions if t.entry_index == 3]
+    assert [(t.amount, t.review_reason) for t in batch] == [
+        (Decimal("100.00"), None),
+        (Decimal("200.00"), None),
+        (Decimal("300.00"), None),
+    ]
 
 
 def test_single_transaction_contradicting_its_entry_is_refused() -> None:

@@ -21,12 +21,15 @@
 {%- endmacro %}
 
 {#- Whether a ledger row (of relation alias `row`) is an unapplied part a retry may apply: a
-    returned outgoing payment is never ours to apply, reversed money waits for a person.
+    returned outgoing payment is never ours to apply, reversed money and a booking loaded
+    for manual application wait for a person.
     The ledger's retry and the choice of the payments to decide (int_payments_to_allocate)
     share it. -#}
 {% macro cash_is_retryable(row) -%}
     ({{ row }}.document_id is null
-        and {{ row }}.unapplied_reason not in ('returned_outgoing_payment', 'reversed'))
+        and {{ row }}.unapplied_reason not in (
+            'returned_outgoing_payment', 'reversed', 'manual_application'
+        ))
 {%- endmacro %}
 
 {#- The body of the `posted` CTE: the rows posted on days other than the as-of date (on

@@ -60,12 +60,16 @@ straight_to_unapplied as (
         cast(null as varchar) as match_method,
         cast(null as decimal(3, 2)) as confidence,
         case allocation_route
+            when 'manual_application' then 'manual_application'
             when 'returned_outgoing' then 'returned_outgoing_payment'
             when 'currency_mismatch' then 'currency_mismatch'
             else 'no_match'
         end as unapplied_reason
     from payments
-    where allocation_route in ('returned_outgoing', 'currency_mismatch', 'returned_unmatched', 'unmatched')
+    where allocation_route in (
+        'manual_application', 'returned_outgoing', 'currency_mismatch', 'returned_unmatched',
+        'unmatched'
+    )
 ),
 
 allocations as (

@@ -4,6 +4,8 @@
 -- answers with what was known that day), whether and when it was returned by then
 -- (int_payment_returns_matched: a fact of the day, not a decision), and the route cash
 -- application takes with it (allocation_route):
+--   manual_application  a bank booking loaded whole for a person to apply (its review_reason
+--                       in stg_bank__transactions): unapplied until a person applies it
 --   named               names invoices validly: applied to them (int_payments_allocated_named)
 --   named_returned      the same, for a credit returned in full (applied, then reversed)
 --   by_amount           payer known, no invoice validly named: amount rules, then FIFO
@@ -28,6 +30,16 @@ posted as (
 returns as (
     select * from {{ ref('int_payment_returns_matched') }}
 ),
+
+-- bank credits loaded whole for a person (few rows: the filter reaches the raw scan)
+for_review as (
+    select
+        bank_transaction_id as payment_id,
+        review_reason
+    from {{ ref('stg_bank__transactions') }}
+    where review_reason is not null
+        and direction = 'credit'
+),
 {%- if since is not none %}
 
 touched as (
@@ -44,10 +56,13 @@ decided as (
         posted.*,
         returns.return_transaction_id,
         returns.returned_date,
-        coalesce(returns.returned_amount, 0) as returned_amount
+        coalesce(returns.returned_amount, 0) as returned_amount,
+        for_review.review_reason
     from posted
     left join returns
         on posted.payment_id = returns.payment_id
+    left join for_review
+        on posted.payment_id = for_review.payment_id
     where posted.valid_from <= {{ as_of_date() }}
         and (posted.superseded_on is null or posted.superseded_on > {{ as_of_date() }})
         and posted.payment_date <= {{ as_of_date() }}
@@ -80,6 +95,7 @@ final as (
         returned_date,
         cast(returned_amount as decimal(18, 2)) as returned_amount,
         case
+            when review_reason is not null then 'manual_application'
             when is_returned_outgoing then 'returned_outgoing'
             when valid_claims > 0 and returned_amount >= amount then 'named_returned'
             when valid_claims > 0 then 'named'

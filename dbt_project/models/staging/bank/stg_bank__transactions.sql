@@ -30,6 +30,9 @@ final as (
         tx_index,
         entry_amount,
         source_format,
+        -- a booking the parser loaded whole for a person to apply (camt batch entries
+        -- whose transactions cannot stand alone): its reason
+        nullif(trim(review_reason), '') as review_reason,
         source_file,
         _file_seq as file_seq
     from source
