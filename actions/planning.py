@@ -321,7 +321,9 @@ def _notice(
         )
     reasons = _approval_reasons(members)
     docs = [c.document_id for c in members]
-    language = language_for(customer.get("language_code"), languages=ctx.languages)
+    language = language_for(
+        customer.get("language_code"), languages=ctx.languages, country=customer.get("country_code")
+    )
     action = NewAction(
         key_text=idempotency_key(customer_id, channel, top.step.level, as_of, docs),
         kind=kind,
@@ -425,7 +427,9 @@ def _promise_task(promise: BrokenPromise, data: WarehouseData, ctx: Context) -> 
     if not items:
         return None
     customer = data.customers.get(promise.customer_id, {"customer_id": promise.customer_id})
-    language = language_for(customer.get("language_code"), languages=ctx.languages)
+    language = language_for(
+        customer.get("language_code"), languages=ctx.languages, country=customer.get("country_code")
+    )
     docs = [i["document_id"] for i in items]
     currency = str(items[0]["currency"]).upper()
     payload = _payload(

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.languages import get_official_languages
 from babel.numbers import format_currency, format_decimal
 from jinja2 import FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
@@ -66,12 +67,39 @@ def language_for(
     templates_dir: Path = TEMPLATES_DIR,
     *,
     languages: tuple[str, ...] | None = None,
+    country: str | None = None,
 ) -> str:
     """The template language for a customer's language code; ``languages``: the result of
-    :func:`available_languages` when the caller already has it."""
-    language = (code or "").strip().lower()[:2]
+    :func:`available_languages` when the caller already has it.
+
+    A customer whose language has no templates is written to in a language of the country
+    they live in before falling back to English: a Luxembourgish customer (``lb``, no
+    templates) in ``LU`` reads French or German far more likely than English, a Romansh one
+    in ``CH`` German. The chain: the customer's language (``nl-BE`` counts as ``nl``), then
+    the official and de facto official languages of ``country`` (ISO 3166 alpha-2) in the
+    order Babel's CLDR data ranks them by the share of the population speaking them, the
+    first with templates, then :data:`FALLBACK_LANGUAGE`."""
     known = languages if languages is not None else available_languages(templates_dir)
-    return language if language in known else FALLBACK_LANGUAGE
+    language = (code or "").strip().lower()[:2]
+    if language in known:
+        return language
+    for official in _official_languages((country or "").strip().upper()):
+        if official in known:
+            return official
+    return FALLBACK_LANGUAGE
+
+
+@cache
+def _official_languages(country: str) -> tuple[str, ...]:
+    """The languages of a country by CLDR, most spoken first, as template language codes
+    (``zh_Hant`` becomes ``zh``); none for an empty or unknown code."""
+    if not country:
+        return ()
+    return tuple(
+        dict.fromkeys(
+            code.split("_")[0].lower() for code in get_official_languages(country, de_facto=True)
+        )
+    )
 
 
 def locale_for(language: str, country: str | None) -> str:

@@ -157,7 +157,7 @@ def test_preview_in_the_customers_language(snap):
     assert preview.language == "de" and preview.channel == "email"
     assert "1. Mahnung" in preview.subject and "D2" in preview.subject
     assert "500,00\xa0€" in preview.body and "Verzugszinsen: 3,10\xa0€" in preview.body
-    english = preview_for({**proposal, "language_code": "fr", "action": "agency_handover"})
+    english = preview_for({**proposal, "language_code": "it", "action": "agency_handover"})
     assert english.language == "en" and "collection agency" in english.subject
 
 
