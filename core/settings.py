@@ -21,6 +21,11 @@ SEEDS_DIR = PROJECT_ROOT / "seeds"
 SAMPLE_DIR = SEEDS_DIR / "sample"
 
 LANDING_SOURCES = ("erp", "bank", "bureau", "ops")
+#: The largest file each landing source takes, in MB (FORDERWERK_MAX_FILE_MB_<SOURCE>).
+#: A file is parsed in memory: a bank statement of 200 MB took 2.5 GB. The generated
+#: company of 10 M invoices writes at most 42 MB of camt.053 a day, 95 MB of customers, and
+#: 92 MB of CRM events; a larger file is quarantined unread, naming the limit to raise.
+MAX_FILE_MB = {"erp": 1024, "bank": 100, "bureau": 512, "ops": 256}
 OUTBOX_KINDS = ("email", "letters", "agency", "worklists")
 FX_RATES_FILE = "eurofxref-hist.csv"
 
@@ -40,6 +45,12 @@ class Settings:
     run_lock_timeout: float = 4 * 3600.0
     #: the share of customers or open items a new snapshot may lose before it is held
     publish_max_drop: float = 0.25
+    #: (source, MB) pairs: the largest file each landing source takes (MAX_FILE_MB)
+    max_file_mb: tuple[tuple[str, int], ...] = tuple(MAX_FILE_MB.items())
+
+    def max_file_bytes(self, source: str) -> int:
+        """The largest file ``landing/<source>`` takes, in bytes."""
+        return dict(self.max_file_mb)[source] * 1024 * 1024
 
     @property
     def landing_dir(self) -> Path:
@@ -154,4 +165,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         duckdb_memory_limit=env.get("FORDERWERK_DUCKDB_MEMORY_LIMIT") or None,
         run_lock_timeout=float(lock_timeout) if lock_timeout else Settings.run_lock_timeout,
         publish_max_drop=float(max_drop) if max_drop else Settings.publish_max_drop,
+        max_file_mb=tuple(
+            (source, int(env.get(f"FORDERWERK_MAX_FILE_MB_{source.upper()}") or default))
+            for source, default in MAX_FILE_MB.items()
+        ),
     )

@@ -39,8 +39,12 @@ CAMT_NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:camt"
 _NAMESPACE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:camt\.(\d{3})\.001\.(\d{2})$")
 #: message number -> (message element, statement element)
 _MESSAGES = {"053": ("BkToCstmrStmt", "Stmt"), "054": ("BkToCstmrDbtCdtNtfctn", "Ntfctn")}
-#: .001.01 predates the structure this parser reads; later versions are accepted.
+#: .001.01 predates the structure this parser reads. .13 is the newest version ISO 20022
+#: has published of camt.053 and camt.054 that this parser was checked against; a later
+#: (or invented, such as .99) namespace is refused until its structure is checked and
+#: the bound raised here, instead of being read as if it were a known one.
 FIRST_VERSION = 2
+LAST_VERSION = 13
 
 _NOT_BOOKED = frozenset({"PDNG", "INFO", "FUTR"})
 
@@ -213,13 +217,13 @@ def _identify(root: etree._Element, file_name: str) -> tuple[str, str, str]:
             f"namespace {ns!r} is a camt.{message} message; only camt.053 (statement) and "
             "camt.054 (debit/credit notification) are accepted",
         )
-    if int(version) < FIRST_VERSION:
+    if not FIRST_VERSION <= int(version) <= LAST_VERSION:
         raise fail(
             file_name,
             "/Document",
             "xmlns",
-            f"camt.{message}.001.{version} is not supported; versions from "
-            f".001.{FIRST_VERSION:02d} on are",
+            f"camt.{message}.001.{version} is not a version this parser knows; versions "
+            f".001.{FIRST_VERSION:02d} to .001.{LAST_VERSION:02d} are accepted",
         )
     return message, version, ns
 

@@ -95,6 +95,9 @@ _WIDE_LINE_RE = re.compile(
     (?:\n(?P<extra_details>.*))?$""",
     re.VERBOSE | re.DOTALL,
 )
+#: The most of a ``:86:`` text read (SWIFT: 6 x 65 characters; German banks' structured
+#: form up to about 800); longer texts are cut with a warning.
+MAX_DETAILS_CHARS = 2048
 #: The start of a SWIFT FIN block (``{1:`` basic header ... ``{5:`` trailer).
 _BLOCK_HEADER_RE = re.compile(r"\{[1-5]:")
 #: SWIFT transaction type "returned item" in ``:61:`` (``NRTI``, ``SRTI``).
@@ -264,6 +267,7 @@ class _Balance:
 class _Entry:
     tag: Tag
     details: list[str] = field(default_factory=list)
+    details_tag: Tag | None = None  # the (first) :86: of the entry
 
 
 @dataclass
@@ -420,6 +424,7 @@ class _Reader:
                 block.entries.append(current)
             elif kind == "86" and current is not None:
                 current.details.extend(tag.lines)
+                current.details_tag = current.details_tag or tag
         return block
 
     def account(self, number: int, tag: Tag | None) -> str:
@@ -471,7 +476,7 @@ class _Reader:
         line = self.statement_line(number, entry.tag)
         if line is None:
             return None
-        details = parse_details(entry.details) if entry.details else None
+        details = parse_details(self.bounded_details(number, entry)) if entry.details else None
         is_return = _is_return(line, details)
         remittance = (details.remittance_text if details else None) or (
             collapse(line.supplementary) or None
@@ -526,6 +531,30 @@ class _Reader:
             bank_reference=_reference(groups.get("bank_reference")),
             supplementary=(groups.get("extra_details") or "").strip() or None,
         )
+
+    def bounded_details(self, number: int, entry: _Entry) -> list[str]:
+        """The ``:86:`` lines, cut after MAX_DETAILS_CHARS characters with a warning. SWIFT
+        allows 6 lines of 65 characters and the German structured form about 800; a text of
+        megabytes is no bank's statement, and read whole it would fill memory and every
+        remittance column downstream."""
+        total = sum(len(line) for line in entry.details)
+        if total <= MAX_DETAILS_CHARS:
+            return entry.details
+        self.warnings.append(
+            self._issue(
+                number,
+                entry.details_tag or entry.tag,
+                f"the transaction details have {total} characters, more than any bank "
+                f"writes (SWIFT allows 6 x 65): read up to {MAX_DETAILS_CHARS}",
+            )
+        )
+        kept, left = [], MAX_DETAILS_CHARS
+        for line in entry.details:
+            if left <= 0:
+                break
+            kept.append(line[:left])
+            left -= len(line)
+        return kept
 
     def overlong_fields(self, number: int, tag: Tag, groups: dict[str, Any]) -> dict[str, Any]:
         """The ``:61:`` fields as the bank wrote them when it exceeded SWIFT's lengths.

@@ -14,6 +14,12 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def content_hash_of(path: Path) -> str:
+    """:func:`content_hash` of a file read in chunks (a file too large to read whole)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def landing_files(settings: Settings, source: str) -> list[Path]:
     """Files waiting in ``landing/<source>``, in arrival order (mtime, then name)."""
     folder = settings.landing(source)

@@ -85,7 +85,9 @@ def ingest_source(
     report = IngestReport()
     paths = _ordered(settings, source)
     arrival = Arrival(run_id, arrival_day(con, as_of))
-    with parsed_ahead(paths if source == "bank" else []) as ahead:
+    limit = settings.max_file_bytes(source)
+    ahead_paths = [p for p in paths if p.stat().st_size <= limit] if source == "bank" else []
+    with parsed_ahead(ahead_paths) as ahead:
         for path in paths:
             result = _ingest_file(settings, con, source, path, arrival, ahead)
             report.files.append(result)
@@ -128,6 +130,16 @@ def _ingest_file(
     arrival: Arrival,
     ahead: ParsedAhead,
 ) -> FileResult:
+    size, limit = path.stat().st_size, settings.max_file_bytes(source)
+    if size > limit:
+        digest = files.content_hash_of(path)
+        reason = (
+            f"the file has {size / 2**20:.1f} MB, more than the {limit // 2**20} MB a {source} "
+            f"file may have; it was not read. Split it, or raise the limit with "
+            f"FORDERWERK_MAX_FILE_MB_{source.upper()} if the machine has the memory (a file is "
+            "parsed in memory: about 12 times its size for a bank statement)"
+        )
+        return _quarantine(settings, con, source, path, size, digest, reason, arrival)
     data = path.read_bytes()
     digest = files.content_hash(data)
     bank_parsed = ahead.take(path)
@@ -138,11 +150,11 @@ def _ingest_file(
         parsed = _parse(con, source, path.name, data, bank_parsed)
         duplicates = dedupe_bank_file(con, parsed.tables) if source == "bank" else 0
     except (IngestError, BankConflict) as exc:
-        return _quarantine(settings, con, source, path, data, digest, str(exc), arrival)
+        return _quarantine(settings, con, source, path, len(data), digest, str(exc), arrival)
     except Exception as exc:  # a parser bug must not stop the other files either
         log.exception("unexpected error while ingesting %s", path)
         reason = f"internal error while reading the file: {exc!r}\n{traceback.format_exc(limit=3)}"
-        return _quarantine(settings, con, source, path, data, digest, reason, arrival)
+        return _quarantine(settings, con, source, path, len(data), digest, reason, arrival)
     archived = files.archive(settings, path, digest)
     rows = _commit(con, source, path.name, parsed, digest, len(data), duplicates, archived, arrival)
     path.unlink()
@@ -293,7 +305,7 @@ def _quarantine(
     con: duckdb.DuckDBPyConnection,
     source: str,
     path: Path,
-    data: bytes,
+    size: int,
     digest: str,
     reason: str,
     arrival: Arrival,
@@ -307,7 +319,7 @@ def _quarantine(
         None,
         path.name,
         digest,
-        len(data),
+        size,
         0,
         0,
         "quarantined",

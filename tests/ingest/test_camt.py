@@ -534,7 +534,10 @@ def test_doctype_in_utf16_is_refused() -> None:
         ("urn:iso:std:iso:20022:tech:xsd:camt", "names no camt message"),
         ("urn:iso:std:iso:20022:tech:xsd:camt.052.001.02", "camt.052"),
         ("urn:iso:std:iso:20022:tech:xsd:pain.001.001.03", "not an ISO 20022 camt"),
-        ("urn:iso:std:iso:20022:tech:xsd:camt.053.001.01", "not supported"),
+        ("urn:iso:std:iso:20022:tech:xsd:camt.053.001.01", "not a version this parser knows"),
+        # an invented version is not read as if it were a known one
+        ("urn:iso:std:iso:20022:tech:xsd:camt.053.001.99", ".001.02 to .001.13 are accepted"),
+        ("urn:iso:std:iso:20022:tech:xsd:camt.054.001.14", "camt.054.001.14 is not a version"),
         ("urn:example:other", "not an ISO 20022 camt"),
     ],
 )

@@ -549,3 +549,19 @@ def test_overlong_statement_line_fields_load_with_a_warning(line, bank_reference
     (warning,) = parsed.warnings
     assert (warning.location, warning.field) == ("statement 1, :61: line 5", ":61:")
     assert says in warning.message and warning.message.endswith("read as written")
+
+
+def test_transaction_details_of_megabytes_are_cut_with_a_warning() -> None:
+    """A :86: of 5 MB (no bank writes that; SWIFT allows 6 x 65 characters) is read up to
+    2 048 characters, with a warning naming the tag, instead of filling memory."""
+    text = "?20" + "RE-2026-0001 " + "X" * 5_000_000
+    lines = statement(1, ":60F:C261029EUR1000,00", ":61:2610301030CR119,00NTRFNONREF//B1",
+                      f":86:166?00GUTSCHRIFT{text}", closing=":62F:C261030EUR1119,00")  # fmt: skip
+    parsed = parse_mt940("\n".join([*lines, "-"]).encode(), "huge.sta")
+    (tx,) = parsed.transactions
+    assert tx.remittance_text.startswith("RE-2026-0001 XXX")
+    assert len(tx.remittance_text) < 2048
+    (warning,) = parsed.warnings
+    assert (warning.location, warning.field) == ("statement 1, :86: line 6", ":86:")
+    assert "have 5000032 characters" in warning.message  # 16 + 3 + 13 + 5 000 000
+    assert warning.message.endswith("read up to 2048")

@@ -141,3 +141,32 @@ def test_workers_parse_good_files_and_leave_broken_ones_to_the_loader(tmp_path: 
         parsed = [ahead.take(p) for p in paths]
     assert [p is None for p in parsed] == [n == 4 for n in range(9)]
     assert [len(p.transactions) for p in parsed if p] == [2] * 8
+
+
+def test_a_file_over_its_source_limit_is_quarantined_unread(settings: Settings, tmp_path: Path):
+    """A bank file larger than the limit (1 MB here) is not parsed, not even ahead in a
+    worker: quarantined with its size, the limit and the setting that raises it. Under
+    the limit the same kind of file loads."""
+    from dataclasses import replace
+
+    from core.settings import load_settings
+
+    small = replace(settings, max_file_mb=(("erp", 1), ("bank", 1), ("bureau", 1), ("ops", 1)))
+    padding = "<!-- " + "x" * (1024 * 1024) + " -->\n"
+    drop(small, tmp_path, "big.xml", V08.replace("<Document", padding + "<Document", 1))
+    drop(small, tmp_path, "day1.xml", V08)
+    big, day1 = ingest(small, "bank").files
+    assert (big.status, day1.status) == ("quarantined", "loaded")
+    assert big.reason == (
+        "the file has 1.0 MB, more than the 1 MB a bank file may have; it was not read. "
+        "Split it, or raise the limit with FORDERWERK_MAX_FILE_MB_BANK if the machine has "
+        "the memory (a file is parsed in memory: about 12 times its size for a bank statement)"
+    )
+    [(status, size)] = query(
+        settings, "select status, size_bytes from raw.ingested_files where file_name = 'big.xml'"
+    )
+    assert status == "quarantined" and size > 1024 * 1024
+    assert (settings.quarantine_dir / "big.xml").exists()
+    env = {"FORDERWERK_HOME": str(tmp_path), "FORDERWERK_MAX_FILE_MB_BANK": "300"}
+    assert load_settings(env).max_file_bytes("bank") == 300 * 1024 * 1024
+    assert load_settings(env).max_file_bytes("erp") == 1024 * 1024 * 1024
