@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.error import URLError
 
 from core.settings import Settings
+from core.spreadsheet import neutralise
 
 SENDGRID_DEFAULT_HOST = "https://api.sendgrid.com"
 
@@ -301,7 +302,10 @@ def write_agency_file(
     document = {
         "agency": agency_id,
         "date": as_of.isoformat(),
-        "items": [{k: _text(r.get(k)) for k in AGENCY_COLUMNS} for r in rows],
+        # JSON is read by programs, not spreadsheets: the values as they are
+        "items": [
+            {k: "" if r.get(k) is None else str(r.get(k)) for k in AGENCY_COLUMNS} for r in rows
+        ],
     }
     _write_atomic(
         base.with_suffix(".json"), json.dumps(document, indent=2, ensure_ascii=False).encode()
@@ -357,4 +361,5 @@ def _read_csv(path: Path) -> list[dict]:
 
 
 def _text(value: object) -> str:
-    return "" if value is None else str(value)
+    """A CSV cell: text neutralised against formulas (core.spreadsheet), numbers as they are."""
+    return "" if value is None else str(neutralise(value))

@@ -1,8 +1,7 @@
 """Downloads (CSV and XLSX) of exactly the rows and columns a page shows.
 
-Text cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
-``@``, a tab or a carriage return) are prefixed with an apostrophe, as OWASP recommends
-against CSV injection; numbers stay numbers.
+Text cells that a spreadsheet would read as a formula are prefixed with an apostrophe
+(core.spreadsheet, the one rule for every file Forderwerk writes); numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -15,16 +14,10 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from core.spreadsheet import neutralise
+
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def neutralise(value: object) -> object:
-    """A text cell that cannot start a formula; other values unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:

@@ -10,8 +10,9 @@ from decimal import Decimal
 import pandas as pd
 from openpyxl import load_workbook
 
+from core.spreadsheet import neutralise
 from dashboards import opos, queries
-from dashboards.exports import neutralise, to_csv_bytes, to_xlsx_bytes
+from dashboards.exports import to_csv_bytes, to_xlsx_bytes
 
 HOSTILE = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", "plain", "a=b"]
 
@@ -21,6 +22,15 @@ def test_neutralise_every_formula_start():
         "'=1+1", "'+SUM(A1)", "'-2+3", "'@cmd", "'\tx", "'\rx", "plain", "a=b",
     ]  # fmt: skip
     assert neutralise(-5) == -5 and neutralise(None) is None
+    # behind blanks and line breaks, in full-width forms, a formula is still one
+    hidden = [
+        " =1+1", "\n=cmd|' /C calc'!A0", "\u00a0@SUM(A1)", "\uff1d1+1", "\uff0d2+3", "\uff20x",
+    ]  # fmt: skip
+    assert [neutralise(v) for v in hidden] == ["'" + v for v in hidden]
+    # a plain number is no formula: amounts read back as numbers
+    assert [neutralise(v) for v in ["-12.50", "-3", "12,5", "", "-"]] == [
+        "-12.50", "-3", "12,5", "", "'-",
+    ]  # fmt: skip
 
 
 def test_csv_keeps_numbers_and_neutralises_text():
