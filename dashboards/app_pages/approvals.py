@@ -83,7 +83,7 @@ else:
                 language=preview.language,
             )
         )
-        st.markdown(f"**{preview.subject}**")
+        st.markdown(f"**{ui.escape_markdown(preview.subject)}**")
         st.text(preview.body)
     one_left, one_right = st.columns(2)
     approve_one = one_left.button(

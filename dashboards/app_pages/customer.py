@@ -44,7 +44,7 @@ if customers.empty:
 names = customers.set_index("customer_id")["name"]
 wanted = st.query_params.get("customer") or st.session_state.get("c360_customer")
 if wanted and wanted not in names.index:
-    st.warning(t("customer.not_found", customer=wanted))
+    st.warning(t("customer.not_found", customer=ui.escape_markdown(wanted)))
     wanted = None
 ids = list(names.index)
 customer_id = st.selectbox(
@@ -80,7 +80,9 @@ if not blocks.empty:
     badges.append(f":violet-badge[{t('customer.blocked')}]")
 if promise is not None:
     badges.append(f":green-badge[{t('customer.promise_until', date=t.date(promise['until']))}]")
-st.subheader(f"{row['name']} · {customer_id}")
+# the ERP's master data is third-party text: shown literally, never as Markdown (a name or
+# street holding "[Jetzt zahlen](http://...)" or an image must not render)
+st.subheader(f"{ui.escape_markdown(row['name'])} · {ui.escape_markdown(customer_id)}")
 st.markdown(" ".join(badges))
 
 col_master, col_risk, col_limit = st.columns(3)
@@ -110,7 +112,7 @@ with col_master, st.container(border=True):
         ]
     for label, value in lines:
         if value is not None and not pd.isna(value) and str(value):
-            st.markdown(f"{label}: **{value}**")
+            st.markdown(f"{label}: **{ui.escape_markdown(value)}**")
 
 with col_risk, st.container(border=True):
     st.markdown(f"**{t('customer.risk')}**")
@@ -119,7 +121,8 @@ with col_risk, st.container(border=True):
     if factors is not None and not factors.empty:
         for factor in factors.head(3).itertuples():
             st.markdown(
-                f"- {t.label('factors', factor.factor)} **+{factor.points}**: {factor.detail}"
+                f"- {t.label('factors', factor.factor)} **+{factor.points}**: "
+                f"{ui.escape_markdown(factor.detail)}"
             )
     else:
         for key in ("risk_factor_1", "risk_factor_2", "risk_factor_3"):

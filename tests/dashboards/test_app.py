@@ -269,3 +269,20 @@ def test_controller_reverses_an_allocation_on_the_customer_page(mini):
     assert (reversal["actor"], reversal["payment_id"], reversal["document_id"]) == (
         "controller", "P-D2", "D2",
     )  # fmt: skip
+
+
+def test_master_data_from_the_erp_shows_as_text_never_as_markdown(mini):
+    """A customer name or street holding a Markdown link or image (third-party text from
+    the ERP) is shown literally: no link to click, no remote image to load."""
+    link, image = "[Jetzt zahlen](http://evil.example/pay)", "![x](http://evil.example/t.png)"
+    with duckdb.connect(str(mini.serving_path)) as con:
+        con.execute(
+            "update marts.dim_customers set street = ?, name = ? where customer_id = 'C1'",
+            [link, f"Alpha {image}"],
+        )
+    at = app_as("credit", "customer")
+    at.selectbox(key="c360_pick").set_value("C1").run()
+    assert not at.exception
+    text = _texts(at)
+    assert "](http" not in text
+    assert r"Address: **\[Jetzt zahlen\]\(http\://evil\.example/pay\), 10115 Berlin" in text
