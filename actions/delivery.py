@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import ipaddress
 import json
 import os
 import re
@@ -29,6 +30,7 @@ from email.utils import format_datetime, formataddr
 from http.client import HTTPException
 from pathlib import Path
 from urllib.error import URLError
+from urllib.parse import urlsplit
 
 from core.settings import Settings
 from core.spreadsheet import neutralise
@@ -157,9 +159,10 @@ def _send_sendgrid(settings: Settings, email: Email, retry: RetryPolicy) -> Deli
     from python_http_client.exceptions import HTTPError
     from sendgrid import SendGridAPIClient
 
-    client = SendGridAPIClient(
-        api_key=settings.sendgrid_api_key, host=settings.sendgrid_host or SENDGRID_DEFAULT_HOST
-    )
+    host = settings.sendgrid_host or SENDGRID_DEFAULT_HOST
+    if problem := plain_http_problem(host):
+        raise DeliveryError(problem, retryable=False)
+    client = SendGridAPIClient(api_key=settings.sendgrid_api_key, host=host)
     client.client.timeout = retry.timeout  # the library waits forever by default
     mail = _sendgrid_mail(email)
     last = ""
@@ -190,6 +193,32 @@ def _send_sendgrid(settings: Settings, email: Email, retry: RetryPolicy) -> Deli
     raise DeliveryError(
         f"gave up after {retry.attempts} attempts: {last}", retryable=True, attempts=retry.attempts
     )
+
+
+def plain_http_problem(host: str) -> str | None:
+    """Why the API key must not go to ``host``, or None: over plain http only to this
+    machine (a local test server), never across a network where anyone on the path reads
+    the key."""
+    parsed = urlsplit(host)
+    if parsed.scheme == "https":
+        return None
+    if parsed.scheme == "http" and _is_loopback(parsed.hostname):
+        return None
+    return (
+        f"FORDERWERK_SENDGRID_HOST {host!r} is not https: the SendGrid API key would cross "
+        "the network readable; use https (plain http is allowed to this machine only)"
+    )
+
+
+def _is_loopback(hostname: str | None) -> bool:
+    if hostname in (None, ""):
+        return False
+    if hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return False
 
 
 def _retry_after(headers) -> float | None:

@@ -196,6 +196,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--dagster-port", type=int, default=3000)
+    serve.add_argument(
+        "--dagster-host",
+        default="127.0.0.1",
+        help="where the Dagster UI listens (it has no login: this machine only, unless "
+        "--dagster-behind-proxy)",
+    )
+    serve.add_argument(
+        "--dagster-behind-proxy",
+        action="store_true",
+        help="the Dagster UI sits behind a reverse proxy that authenticates (README)",
+    )
 
     gen = sub.add_parser("generate", help="synthetic company data of any size")
     gen.add_argument(
@@ -612,7 +623,14 @@ def cmd_profile(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from orchestration.serve import serve
 
-    return serve(load_settings(), args.host, args.port, args.dagster_port)
+    return serve(
+        load_settings(),
+        args.host,
+        args.port,
+        args.dagster_port,
+        args.dagster_host,
+        behind_proxy=args.dagster_behind_proxy,
+    )
 
 
 def cmd_generate(args: argparse.Namespace) -> int:

@@ -14,7 +14,24 @@ from core.settings import PROJECT_ROOT, Settings
 APP = PROJECT_ROOT / "dashboards" / "app.py"
 
 
-def _commands(host: str, port: int, dagster_port: int) -> list[list[str]]:
+#: the Dagster UI has no login of its own: anyone who reaches it can start the dunning job
+LOOPBACK = "127.0.0.1"
+
+
+def dagster_host_problem(dagster_host: str, behind_proxy: bool) -> str | None:
+    """Why the Dagster UI must not listen on ``dagster_host``, or None: only on this
+    machine, unless a person declares it sits behind an authenticating reverse proxy
+    (README, Operations)."""
+    if dagster_host in (LOOPBACK, "localhost", "::1") or behind_proxy:
+        return None
+    return (
+        f"the Dagster UI has no login: it listens on {LOOPBACK} only. To reach it from other "
+        f"machines put it behind a reverse proxy that authenticates (README, Operations) and "
+        f"start with --dagster-host {dagster_host} --dagster-behind-proxy"
+    )
+
+
+def _commands(host: str, port: int, dagster_port: int, dagster_host: str) -> list[list[str]]:
     bin_dir = Path(sys.executable).parent
     return [
         [
@@ -23,7 +40,7 @@ def _commands(host: str, port: int, dagster_port: int) -> list[list[str]]:
             "-m",
             "orchestration.definitions",
             "-h",
-            host,
+            dagster_host,
             "-p",
             str(dagster_port),
         ],
@@ -43,9 +60,21 @@ def _commands(host: str, port: int, dagster_port: int) -> list[list[str]]:
     ]
 
 
-def serve(settings: Settings, host: str, port: int, dagster_port: int) -> int:
+def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    dagster_port: int,
+    dagster_host: str = LOOPBACK,
+    *,
+    behind_proxy: bool = False,
+) -> int:
     """Start both servers; Ctrl-C, SIGTERM (a service manager, `timeout`) or either one
-    exiting stops both cleanly: they run in sessions of their own, so only we can."""
+    exiting stops both cleanly: they run in sessions of their own, so only we can. The app
+    (which has its login) listens on ``host``, the Dagster UI on ``dagster_host``."""
+    if problem := dagster_host_problem(dagster_host, behind_proxy):
+        print(problem, file=sys.stderr)
+        return 2
     settings.ensure_workspace()
     signal.signal(signal.SIGTERM, _interrupt)
     bin_dir = str(Path(sys.executable).parent)  # `dagster dev` prepares dbt with `dbt` on PATH
@@ -57,9 +86,9 @@ def serve(settings: Settings, host: str, port: int, dagster_port: int) -> int:
     }
     processes = [
         subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, start_new_session=True)
-        for cmd in _commands(host, port, dagster_port)
+        for cmd in _commands(host, port, dagster_port, dagster_host)
     ]
-    print(f"Dagster UI:    http://{host}:{dagster_port}")
+    print(f"Dagster UI:    http://{dagster_host}:{dagster_port}")
     print(f"Forderwerk app: http://{host}:{port}")
     print("Ctrl-C stops both.")
     try:

@@ -68,3 +68,33 @@ def test_worklist_neutralises_text_and_keeps_amounts(tmp_path: Path) -> None:
     # written again (the warehouse rows are read back from the file): nothing doubles
     delivery.write_worklist(settings, "Anna", AS_OF, [task])
     assert [r["customer_name"] for r in read_csv(path)] == ["'@SUM(1+1)*cmd|' /C calc'!A0"]
+
+
+def test_the_sendgrid_key_never_crosses_the_network_in_plain_http(tmp_path: Path) -> None:
+    """https anywhere, plain http to this machine only (the tests' local server): the
+    key goes in a header anyone on the path could read. Refused before any request, as a
+    failure not to retry."""
+    import pytest
+
+    assert delivery.plain_http_problem("https://api.sendgrid.com") is None
+    for local in ("http://127.0.0.1:8025", "http://localhost:8025", "http://[::1]:8025"):
+        assert delivery.plain_http_problem(local) is None
+    for remote in ("http://api.sendgrid.com", "http://10.0.0.7:8025", "ftp://x", "api.sendgrid"):
+        assert "is not https" in delivery.plain_http_problem(remote)
+    settings = Settings(
+        home=tmp_path, sendgrid_api_key="SG.key", sendgrid_host="http://mail.example.com"
+    )
+    email = delivery.Email(
+        action_id="DA-1",
+        to_address="ap@customer.example",
+        to_name="AP",
+        from_address="mahnwesen@forderwerk.example",
+        from_name="Forderwerk",
+        reply_to=None,
+        subject="Zahlungserinnerung",
+        text_body="text",
+        html_body="<p>html</p>",
+    )
+    with pytest.raises(delivery.DeliveryError, match="is not https") as refused:
+        delivery.send_email(settings, email, AS_OF)
+    assert refused.value.retryable is False
