@@ -32,7 +32,7 @@ demo: setup
 	$(BIN)/forderwerk run --as-of $$($(BIN)/python -c "import json;print(json.load(open('seeds/sample/manifest.json'))['end'])")
 	@echo "Demo users (for this demo only; passwords are the user name + -demo):"
 	$(BIN)/forderwerk users demo
-	$(BIN)/forderwerk serve --host $(HOST) --port $(PORT) --dagster-port $(DAGSTER_PORT)
+	FORDERWERK_DEMO_USERS=1 $(BIN)/forderwerk serve --host $(HOST) --port $(PORT) --dagster-port $(DAGSTER_PORT)
 
 test: setup
 	$(BIN)/pytest -q -m "not long"

@@ -45,6 +45,10 @@ class Settings:
     run_lock_timeout: float = 4 * 3600.0
     #: the share of customers or open items a new snapshot may lose before it is held
     publish_max_drop: float = 0.25
+    #: demo users (``make demo``'s documented passwords) may sign in (FORDERWERK_DEMO_USERS)
+    demo_users: bool = False
+    #: minutes without a click after which an app session ends (FORDERWERK_SESSION_IDLE_MINUTES)
+    session_idle_minutes: int = 30
     #: (source, MB) pairs: the largest file each landing source takes (MAX_FILE_MB)
     max_file_mb: tuple[tuple[str, int], ...] = tuple(MAX_FILE_MB.items())
 
@@ -165,6 +169,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         duckdb_memory_limit=env.get("FORDERWERK_DUCKDB_MEMORY_LIMIT") or None,
         run_lock_timeout=float(lock_timeout) if lock_timeout else Settings.run_lock_timeout,
         publish_max_drop=float(max_drop) if max_drop else Settings.publish_max_drop,
+        demo_users=(env.get("FORDERWERK_DEMO_USERS") or "").lower() in ("1", "true", "yes"),
+        session_idle_minutes=int(env.get("FORDERWERK_SESSION_IDLE_MINUTES") or 30),
         max_file_mb=tuple(
             (source, int(env.get(f"FORDERWERK_MAX_FILE_MB_{source.upper()}") or default))
             for source, default in MAX_FILE_MB.items()

@@ -4,10 +4,16 @@ The file holds ``users:``, a list of ``{name, role, collector, password_hash}``;
 else ships a password. ``forderwerk users add NAME --role ROLE [--collector NAME]`` calls
 :func:`add_user`; ``make demo`` calls :func:`create_demo_users`.
 
-Failed logins are throttled per user name inside the server process (exponential delay,
-kept in memory, never in the browser): after the n-th failure in a row, the next attempt
-is refused unverified for ``2 ** (n - 1)`` seconds, at most 15 minutes. Unknown names are
-throttled and hashed alike, so timing and messages do not tell which names exist.
+Failed logins are throttled per user name and per client address inside the server
+process (exponential delay, kept in memory, never in the browser): after the n-th failure
+in a row, the next attempt is refused unverified for ``2 ** (n - 1)`` seconds, at most 15
+minutes. An attempt is counted as failed when it is admitted, under the lock, and cleared
+when the password matches: parallel guesses cannot slip in while a hash is checked. Unknown
+names are throttled and hashed alike, so timing and messages do not tell which names exist.
+
+Demo users (``make demo``, documented passwords) are marked ``demo: true`` and refused
+unless the workspace runs in demo mode (``FORDERWERK_DEMO_USERS=1``, which ``make demo``
+sets): a production workspace copied from a demo keeps no open door.
 """
 
 from __future__ import annotations
@@ -72,6 +78,21 @@ class LoginThrottle:
         if count and wait > 0:
             raise LoginThrottled(wait)
 
+    def admit(self, keys: list[tuple[str, str]]) -> None:
+        """Let one attempt through for all ``keys`` (name, address), atomically: refused
+        while any is blocked, else counted as a failure at once (so a parallel attempt
+        waits) until :meth:`succeeded` clears it."""
+        with self._lock:
+            now = self._clock()
+            for key in keys:
+                count, blocked_until = self._failures.get(key, (0, 0.0))
+                if count and blocked_until - now > 0:
+                    raise LoginThrottled(blocked_until - now)
+            for key in keys:
+                count = self._failures.get(key, (0, 0.0))[0] + 1
+                delay = float(min(2 ** (count - 1), MAX_DELAY_SECONDS))
+                self._failures[key] = (count, now + delay)
+
     def failed(self, key: tuple[str, str]) -> float:
         """Record a failure; returns the seconds the name is now blocked for."""
         with self._lock:
@@ -118,7 +139,13 @@ def _save_users(settings: Settings, users: list[dict]) -> None:
 
 
 def add_user(
-    settings: Settings, name: str, role: str, collector: str | None, password: str
+    settings: Settings,
+    name: str,
+    role: str,
+    collector: str | None,
+    password: str,
+    *,
+    demo: bool = False,
 ) -> User:
     """Add a user, or replace the one of that name (a new password or role).
 
@@ -139,30 +166,61 @@ def add_user(
         raise ValueError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
     password_hash = bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
     users = [u for u in load_users(settings) if _normalise(str(u.get("name", ""))) != name]
-    users.append(
-        {"name": name, "role": role, "collector": collector, "password_hash": password_hash}
-    )
+    record = {"name": name, "role": role, "collector": collector, "password_hash": password_hash}
+    users.append(record | ({"demo": True} if demo else {}))
     _save_users(settings, users)
     return User(name=name, role=role, collector=collector)
 
 
 def verify(
-    settings: Settings, name: str, password: str, throttle: LoginThrottle | None = None
+    settings: Settings,
+    name: str,
+    password: str,
+    throttle: LoginThrottle | None = None,
+    *,
+    address: str | None = None,
 ) -> User | None:
     """The user if name and password match, else None; raises :class:`LoginThrottled`
-    while the name is blocked after failed attempts (the password is then not checked)."""
+    while the name or the client ``address`` is blocked after failed attempts (the
+    password is then not checked). A demo user outside demo mode is refused like a wrong
+    password."""
     throttle = throttle or THROTTLE
     name = _normalise(name)
-    key = (str(settings.home), name)
-    throttle.check(key)
-    record = next((u for u in load_users(settings) if _normalise(str(u["name"])) == name), None)
+    keys = [(str(settings.home), f"name:{name}")]
+    if address:
+        keys.append((str(settings.home), f"address:{address}"))
+    throttle.admit(keys)
+    record = _record(settings, name)
     stored = str(record["password_hash"]).encode("ascii") if record else _DUMMY_HASH
     matches = bcrypt.checkpw(password.encode("utf-8"), stored)
-    if record is None or not matches:
-        throttle.failed(key)
+    if record is None or not matches or (record.get("demo") and not settings.demo_users):
         return None
-    throttle.succeeded(key)
-    return User(name=name, role=str(record["role"]), collector=record.get("collector") or None)
+    for key in keys:
+        throttle.succeeded(key)
+    return _user(record)
+
+
+def _record(settings: Settings, name: str) -> dict | None:
+    name = _normalise(name)
+    return next((u for u in load_users(settings) if _normalise(str(u["name"])) == name), None)
+
+
+def _user(record: dict) -> User:
+    return User(
+        name=_normalise(str(record["name"])),
+        role=str(record["role"]),
+        collector=record.get("collector") or None,
+    )
+
+
+def still_valid(settings: Settings, user: User) -> bool:
+    """Whether a signed-in ``user`` may stay signed in: the user still exists with the
+    same role and collector scope (a deleted or re-roled user is out at the next click),
+    and a demo user only in demo mode."""
+    record = _record(settings, user.name)
+    if record is None or (record.get("demo") and not settings.demo_users):
+        return False
+    return _user(record) == user
 
 
 def collector_user_name(collector: str) -> str:
@@ -199,6 +257,6 @@ def create_demo_users(settings: Settings) -> list[tuple[str, str, str | None, st
     wanted += [(collector_user_name(c), "collector", c) for c in _collectors_in_snapshot(settings)]
     created = []
     for name, role, collector in wanted:
-        add_user(settings, name, role, collector, demo_password(name))
+        add_user(settings, name, role, collector, demo_password(name), demo=True)
         created.append((name, role, collector, demo_password(name)))
     return created

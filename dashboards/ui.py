@@ -7,6 +7,7 @@ Session-state keys of the app shell start with ``app_``; each page uses its own 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, NoReturn
@@ -15,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from actions import ops_store
+from core import users
 from core.settings import Settings, load_settings
 from core.users import User
 from dashboards import opos, queries, roles, writeback
@@ -26,6 +28,10 @@ from dashboards.snapshot import current_snapshot as _current_snapshot
 
 LANG_KEY = "app_lang"
 USER_KEY = "app_user"
+#: monotonic time of the signed-in session's last click
+SEEN_KEY = "app_last_seen"
+#: why the last session ended by itself ("idle" or "revoked"), for the login page
+ENDED_KEY = "app_session_ended"
 
 
 def settings() -> Settings:
@@ -51,7 +57,42 @@ def language_picker() -> None:
 
 
 def current_user() -> User | None:
-    return st.session_state.get(USER_KEY)
+    """The signed-in user, checked on every click: a session idle for longer than
+    ``session_idle_minutes`` ends, and so does one whose user was deleted, given another
+    role or collector scope, or is a demo user outside demo mode (users.still_valid)."""
+    user = st.session_state.get(USER_KEY)
+    if user is None:
+        return None
+    now = time.monotonic()
+    current = settings()
+    idle = now - st.session_state.get(SEEN_KEY, now)
+    if idle > current.session_idle_minutes * 60:
+        return _end_session("idle")
+    if not users.still_valid(current, user):
+        return _end_session("revoked")
+    st.session_state[SEEN_KEY] = now
+    return user
+
+
+def sign_in(user: User) -> None:
+    st.session_state[USER_KEY] = user
+    st.session_state[SEEN_KEY] = time.monotonic()
+    st.session_state.pop(ENDED_KEY, None)
+
+
+def _end_session(why: str) -> None:
+    for key in (USER_KEY, SEEN_KEY):
+        st.session_state.pop(key, None)
+    st.session_state[ENDED_KEY] = why
+    return None
+
+
+def client_address() -> str | None:
+    """The browser's address as Streamlit sees it (None in tests and behind some proxies)."""
+    try:
+        return st.context.ip_address
+    except AttributeError:  # an older Streamlit
+        return None
 
 
 def require(page: str) -> tuple[User, Translator]:

@@ -3,10 +3,14 @@ showing at once, and friendly messages without data. Runs on the mini company.""
 
 from __future__ import annotations
 
+import time
+
 import duckdb
 import pytest
+import yaml
 
 from actions import ops_store
+from core import users
 from dashboards import roles, writeback
 from dashboards.i18n import Translator
 from tests.dashboards.conftest import USERS, app_as
@@ -70,6 +74,10 @@ def test_each_role_sees_exactly_its_pages(mini, name):
 
 
 def test_an_unknown_role_sees_no_page(mini):
+    # a users.yaml from another version, with a role this one does not know
+    listed = yaml.safe_load(mini.users_file.read_text(encoding="utf-8"))
+    listed["users"].append({"name": "x", "role": "intern", "collector": None})
+    mini.users_file.write_text(yaml.safe_dump(listed), encoding="utf-8")
     at = app_as(None)
     at.session_state["app_user"] = writeback.User("x", "intern")
     at.run()
@@ -286,3 +294,20 @@ def test_master_data_from_the_erp_shows_as_text_never_as_markdown(mini):
     text = _texts(at)
     assert "](http" not in text
     assert r"Address: **\[Jetzt zahlen\]\(http\://evil\.example/pay\), 10115 Berlin" in text
+
+
+def test_an_idle_session_ends_and_says_so(mini):
+    at = app_as("anna", "customer")
+    at.session_state["app_last_seen"] = time.monotonic() - 31 * 60  # 30 minutes is the limit
+    at.run()
+    assert "app_user" not in at.session_state
+    assert EN("login.session_idle") in _texts(at)
+
+
+def test_a_deleted_or_re_roled_user_is_out_at_the_next_click(mini):
+    at = app_as("anna", "customer")
+    assert "app_user" in at.session_state
+    users.add_user(mini, "anna", "controller", None, "anna-secret-1")  # another role now
+    at.run()
+    assert "app_user" not in at.session_state
+    assert EN("login.session_revoked") in _texts(at)

@@ -55,7 +55,8 @@ def serve_app(home: Path) -> tuple[subprocess.Popen, str]:
             [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", "127.0.0.1",
              "--server.port", str(port), "--server.headless", "true",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            env={**os.environ, "FORDERWERK_HOME": str(home)},
+            # the journey signs in as demo users: demo mode, as `make demo` serves
+            env={**os.environ, "FORDERWERK_HOME": str(home), "FORDERWERK_DEMO_USERS": "1"},
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import stat
+import threading
+from dataclasses import replace
 
 import pytest
 import yaml
@@ -91,5 +93,50 @@ def test_demo_users_one_collector_each(mini):
     assert names["credit"][0] == "credit_manager"
     assert names["anna.becker"] == ("collector", "Anna Becker", "anna.becker-demo")
     assert names["jonas.weber"] == ("collector", "Jonas Weber", "jonas.weber-demo")
-    assert users.verify(mini, "jonas.weber", "jonas.weber-demo", LoginThrottle(Clock()))
+    # demo users are marked and open only in demo mode (make demo sets FORDERWERK_DEMO_USERS)
+    assert all(u["demo"] for u in users.load_users(mini))
+    assert users.verify(mini, "jonas.weber", "jonas.weber-demo", LoginThrottle(Clock())) is None
+    demo_mode = replace(mini, demo_users=True)
+    jonas = users.verify(demo_mode, "jonas.weber", "jonas.weber-demo", LoginThrottle(Clock()))
+    assert jonas == users.User("jonas.weber", "collector", "Jonas Weber")
+    assert users.still_valid(demo_mode, jonas) and not users.still_valid(mini, jonas)
     assert users.collector_user_name("Claire Dubois-Müller") == "claire.dubois-muller"
+
+
+def test_parallel_guesses_get_one_attempt_per_window(settings):
+    """Eight guesses at once for one name: the first is admitted (and counted as failed
+    while its hash is checked), the other seven are refused unchecked. Then one address
+    trying other names is throttled as well."""
+    users.add_user(settings, "ctl", "controller", None, "the-password")
+    throttle = LoginThrottle(Clock())  # time stands still: every guess is in one window
+    results: list[object] = []
+
+    def guess(n: int) -> None:
+        try:
+            results.append(users.verify(settings, "ctl", f"guess-{n}", throttle))
+        except LoginThrottled:
+            results.append("throttled")
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(map(str, results)) == ["None"] + ["throttled"] * 7
+    throttle = LoginThrottle(Clock())
+    assert users.verify(settings, "a", "guess", throttle, address="203.0.113.9") is None
+    with pytest.raises(LoginThrottled):
+        users.verify(settings, "b", "guess", throttle, address="203.0.113.9")
+    # another address is not blocked by it, and a success clears both keys
+    assert users.verify(settings, "ctl", "the-password", throttle, address="198.51.100.2")
+
+
+def test_a_deleted_or_re_roled_user_is_no_longer_valid(settings):
+    anna = users.add_user(settings, "anna", "collector", "Anna Becker", "anna-password")
+    assert users.still_valid(settings, anna)
+    users.add_user(settings, "anna", "collector", "Jonas Weber", "anna-password")
+    assert not users.still_valid(settings, anna)  # another collector's customers now
+    users.add_user(settings, "anna", "controller", None, "anna-password")
+    assert not users.still_valid(settings, anna)
+    settings.users_file.write_text("users: []\n", encoding="utf-8")
+    assert not users.still_valid(settings, users.User("anna", "controller"))
