@@ -96,6 +96,10 @@ def test_demo_users_one_collector_each(mini):
     # demo users are marked and open only in demo mode (make demo sets FORDERWERK_DEMO_USERS)
     assert all(u["demo"] for u in users.load_users(mini))
     assert users.verify(mini, "jonas.weber", "jonas.weber-demo", LoginThrottle(Clock())) is None
+    # an unmarked user (an older users.yaml) with the documented demo password: refused too
+    users.add_user(mini, "cfo", "cfo", None, "cfo-demo")
+    assert users.verify(mini, "cfo", "cfo-demo", LoginThrottle(Clock())) is None
+    assert users.verify(replace(mini, demo_users=True), "cfo", "cfo-demo", LoginThrottle(Clock()))
     demo_mode = replace(mini, demo_users=True)
     jonas = users.verify(demo_mode, "jonas.weber", "jonas.weber-demo", LoginThrottle(Clock()))
     assert jonas == users.User("jonas.weber", "collector", "Jonas Weber")
