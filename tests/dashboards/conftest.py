@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+import yaml
 from streamlit.testing.v1 import AppTest
 
 from core import users
@@ -54,6 +55,16 @@ def mini(mini_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 @pytest.fixture()
 def snap(mini: Settings):
     return current_snapshot(mini)
+
+
+def register_users(settings: Settings) -> None:
+    """USERS in the home's users.yaml without password hashes (bcrypt is slow): enough for
+    app_as, whose sessions the app checks against users.yaml on every run."""
+    listed = [
+        {"name": name, "role": role, "collector": collector, "password_hash": "unused"}
+        for name, (role, collector, _) in USERS.items()
+    ]
+    settings.users_file.write_text(yaml.safe_dump({"users": listed}), encoding="utf-8")
 
 
 def app_as(name: str | None, page: str | None = None, language: str = "en") -> AppTest:

@@ -13,7 +13,7 @@ import streamlit as st
 from core.settings import Settings, load_settings
 from dashboards import roles
 from dashboards.i18n import Translator
-from tests.dashboards.conftest import USERS, app_as
+from tests.dashboards.conftest import USERS, app_as, register_users
 
 EN = Translator("en")
 
@@ -28,6 +28,7 @@ def sample_app(
     shutil.copyfile(sample_workspace.serving_path, settings.serving_path)
     monkeypatch.setenv("FORDERWERK_HOME", str(settings.home))
     st.cache_data.clear()
+    register_users(settings)
     return settings
 
 
@@ -42,6 +43,7 @@ def _collector(settings: Settings) -> str:
 def test_every_page_opens_for_every_role(sample_app, monkeypatch):
     collector = _collector(sample_app)
     monkeypatch.setitem(USERS, "anna", ("collector", collector, "unused"))
+    register_users(sample_app)
     for name, (role, _, _) in USERS.items():
         for page in roles.PAGES:
             if role in roles.PAGES[page]:
