@@ -293,8 +293,9 @@ def transition_all(
     second for a day's thousand cancellations at 1 M invoices)."""
     now = utcnow()
     moved: list[tuple[str, str]] = []
-    ids = sorted(details)
     for from_state in expected:
+        # an action moves once, even when ``to_state`` is one of ``expected``
+        ids = sorted(set(details) - {action_id for action_id, _ in moved})
         for start in range(0, len(ids), IN_LIST_CHUNK):
             result = con.execute(
                 dunning_actions.update()

@@ -143,6 +143,12 @@ def test_many_state_changes_at_once_are_compare_and_set_in_chunks(settings, monk
     # the same again moves nothing
     with engine.begin() as con:
         assert ledger.transition_all(con, details, "cancelled", expected=("planned",)) == []
+    # a target state that is also expected: each action moves (and is logged) once
+    with engine.begin() as con:
+        assert ledger.transition_all(
+            con, {ids[3]: "approved by test"}, "approved", expected=("planned", "approved")
+        ) == [ids[3]]
+    assert [r["to_state"] for r in ledger.action_log(engine, ids[3])] == ["planned", "approved"]
     # items and histories of named documents only, across chunks
     assert sorted(ledger.items(engine, ids[:4])) == sorted(ids[:4])
     histories = ledger.document_histories(engine, ["RE-1", "RE-3", "RE-4", "RE-77"])
