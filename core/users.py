@@ -71,13 +71,6 @@ class LoginThrottle:
         self._lock = threading.Lock()
         self._failures: dict[tuple[str, str], tuple[int, float]] = {}
 
-    def check(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            count, blocked_until = self._failures.get(key, (0, 0.0))
-        wait = blocked_until - self._clock()
-        if count and wait > 0:
-            raise LoginThrottled(wait)
-
     def admit(self, keys: list[tuple[str, str]]) -> None:
         """Let one attempt through for all ``keys`` (name, address), atomically: refused
         while any is blocked, else counted as a failure at once (so a parallel attempt
@@ -89,16 +82,18 @@ class LoginThrottle:
                 if count and blocked_until - now > 0:
                     raise LoginThrottled(blocked_until - now)
             for key in keys:
-                count = self._failures.get(key, (0, 0.0))[0] + 1
-                delay = float(min(2 ** (count - 1), MAX_DELAY_SECONDS))
-                self._failures[key] = (count, now + delay)
+                self._count_failure(key, now)
 
     def failed(self, key: tuple[str, str]) -> float:
         """Record a failure; returns the seconds the name is now blocked for."""
         with self._lock:
-            count = self._failures.get(key, (0, 0.0))[0] + 1
-            delay = float(min(2 ** (count - 1), MAX_DELAY_SECONDS))
-            self._failures[key] = (count, self._clock() + delay)
+            return self._count_failure(key, self._clock())
+
+    def _count_failure(self, key: tuple[str, str], now: float) -> float:
+        """One more failure for ``key`` (the caller holds the lock); the seconds it blocks."""
+        count = self._failures.get(key, (0, 0.0))[0] + 1
+        delay = float(min(2 ** (count - 1), MAX_DELAY_SECONDS))
+        self._failures[key] = (count, now + delay)
         return delay
 
     def succeeded(self, key: tuple[str, str]) -> None:

@@ -275,7 +275,7 @@ def _parse_statement(
     closing = balances.get("CLBD")
     entries: list[_Entry] = []
     transactions: list[BankTransaction] = []
-    created = _notification_created(doc, stmt, path)
+    created = _notification_created(doc, stmt)
     for n, ntry in enumerate(doc.findall(stmt, "Ntry"), start=1):
         entry_path = f"{path}/Ntry[{n}]"
         if not _is_booked(doc, ntry, entry_path):
@@ -423,7 +423,7 @@ def _is_booked(doc: _Doc, ntry: etree._Element, path: str) -> bool:
     return False
 
 
-def _notification_created(doc: _Doc, stmt: etree._Element, path: str) -> date | None:
+def _notification_created(doc: _Doc, stmt: etree._Element) -> date | None:
     """A camt.054 notification's creation day (``Ntfctn/CreDtTm``, else the message's
     ``GrpHdr/CreDtTm``): the booking day of an entry that names none. None for camt.053,
     whose entries must carry their own."""
@@ -642,11 +642,11 @@ def _batch_stands_whole(
         )
     foreign, contrary = set(), 0
     for tx, path in details:
-        for el, _ in _amount_candidates(doc, tx, path):
-            currency = (el.get("Ccy") or "").strip()
-            if currency and currency != entry.currency:
-                foreign.add(currency)
-            break
+        # as _tx_amount: an amount in the entry's currency, if the transaction has one, is
+        # the one that counts; only a transaction without one is foreign
+        currencies = {(el.get("Ccy") or "").strip() for el, _ in _amount_candidates(doc, tx, path)}
+        if entry.currency not in currencies:
+            foreign.update(c for c in currencies if c)
         indicator = doc.text(tx, "CdtDbtInd")
         if indicator in ("CRDT", "DBIT") and (indicator == "CRDT") != (entry.direction == "credit"):
             contrary += 1

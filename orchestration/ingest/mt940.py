@@ -330,6 +330,8 @@ class _Reader:
         without a closing balance may be an excerpt (as some exports are): a warning."""
         for number, block in enumerate(blocks, start=1):
             for tag in block:
+                if not any("{" in line for line in tag.lines):
+                    continue  # nearly every tag: no join, no search
                 content = "\n".join(tag.lines)
                 header = _BLOCK_HEADER_RE.search(content)
                 if header is not None and "-}" not in content[: header.start()]:
@@ -565,6 +567,13 @@ class _Reader:
         bank reference its tail. Where that changes the bank reference, the line is read
         with unbounded fields instead and keeps it, with a warning on the file (a field too
         long is no reason to refuse a statement)."""
+        # the library cut something off only where its supplementary details hold a "//"
+        # or its bank reference is at its limit of 23: every other line is read as it was
+        if (
+            "//" not in (groups.get("extra_details") or "")
+            and len(groups.get("bank_reference") or "") < 23
+        ):
+            return groups
         wide = _WIDE_LINE_RE.match(tag.value)
         if wide is None:
             return groups
